@@ -1,0 +1,44 @@
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from assessments.loading import STUDY_2016, LoadError, load_round
+
+
+class Command(BaseCommand):
+    help = (
+        "Load a round from a folder of YAML files; by default the 2016 study "
+        "(assessments/data/study_2016). All or nothing."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("folder", nargs="?", type=Path, default=STUDY_2016)
+        parser.add_argument(
+            "--draft", action="store_true", help="Load as a draft instead of published."
+        )
+        parser.add_argument(
+            "--if-missing",
+            action="store_true",
+            help="Do nothing (and succeed) when the round exists already.",
+        )
+
+    def handle(self, *args, folder: Path, draft: bool, if_missing: bool, **options):
+        from assessments.loading import _read
+        from assessments.models import Round
+
+        if if_missing:
+            try:
+                meta = _read(folder)["round"]
+            except LoadError as exc:
+                raise CommandError("\n".join(exc.problems)) from exc
+            if Round.objects.filter(year=meta.get("year"), version=meta.get("version", 1)).exists():
+                self.stdout.write(f"Round {meta.get('year')} is loaded already.")
+                return
+        try:
+            result = load_round(folder, publish=not draft)
+        except LoadError as exc:
+            raise CommandError(
+                f"Nothing was loaded; {len(exc.problems)} problem(s):\n" + "\n".join(exc.problems)
+            ) from exc
+        counts = ", ".join(f"{n} {label}" for label, n in sorted(result.counts.items()))
+        self.stdout.write(self.style.SUCCESS(f"Loaded {result.round}: {counts}."))

@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# The two commands a newcomer needs (Python 3.11 is all they need installed):
+#   ./dev.sh serve   set up, load the 2016 round and demo users into SQLite, serve on :8000
+#   ./dev.sh test    set up and run the whole test suite (PostgreSQL when DATABASE_URL is set)
+set -euo pipefail
+cd "$(dirname "$0")"
+
+PYTHON=${PYTHON:-python3.11}
+command -v "$PYTHON" >/dev/null 2>&1 || PYTHON=python3
+
+setup() {
+  if [ ! -x .venv/bin/python ]; then
+    "$PYTHON" -m venv .venv
+  fi
+  # Reinstall only when the dependency list changed.
+  local stamp=.venv/.installed-$(sha1sum pyproject.toml | cut -c1-12)
+  if [ ! -f "$stamp" ]; then
+    .venv/bin/python -m pip install --quiet --upgrade pip
+    .venv/bin/python -m pip install --quiet -e ".[dev]"
+    rm -f .venv/.installed-* && touch "$stamp"
+  fi
+}
+
+case "${1:-}" in
+  serve)
+    setup
+    export DJANGO_DEBUG=${DJANGO_DEBUG:-true}
+    .venv/bin/python manage.py migrate --noinput
+    .venv/bin/python manage.py demo
+    exec .venv/bin/python manage.py runserver "${PORT:-8000}"
+    ;;
+  test)
+    setup
+    shift
+    exec .venv/bin/python -m pytest "$@"
+    ;;
+  *)
+    echo "usage: ./dev.sh serve | ./dev.sh test [pytest args]" >&2
+    exit 2
+    ;;
+esac
