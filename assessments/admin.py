@@ -277,7 +277,7 @@ class CitationAdmin(FrozenRoundMixin, TranslationAdmin):
     round_path = "assessment__round"
     list_display = ["act", "edition", "article", "part", "assessment", "needs_reverification"]
     list_filter = ["assessment__round", "act__kind", "act", "needs_reverification"]
-    list_select_related = ["act", "edition", "assessment__round"]
+    list_select_related = ["act", "edition__act", "assessment__round"]
     search_fields = ["article", "act__title_ky", "act__title_ru", "act__title_en", "act__code"]
     autocomplete_fields = ["act"]
     raw_id_fields = ["assessment"]

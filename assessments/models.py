@@ -408,6 +408,7 @@ class LegalAct(models.Model):
         DECREE = "decree", _("decree")
         RESOLUTION = "resolution", _("government resolution")
         ORDER = "order", _("order")
+        DECISION = "decision", _("court decision")
 
     code = models.SlugField(_("code"), max_length=80, unique=True)
     kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)

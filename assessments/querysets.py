@@ -35,6 +35,7 @@ def _scored_dimension_count(methodology_ref: str) -> Subquery:
 
     return Subquery(
         Dimension.objects.filter(methodology=OuterRef(methodology_ref), is_scored=True)
+        .order_by()  # the default ordering would split the count into groups
         .values("methodology")
         .annotate(n=Count("pk"))
         .values("n")[:1],
@@ -123,6 +124,7 @@ class PairQuerySet(models.QuerySet):
             Rating.objects.for_round(round_)
             .of_included_assessments()
             .filter(dimension__is_scored=True, assessment__process__pair=OuterRef("pk"))
+            .order_by()
             .values("assessment__process__pair")
             .annotate(
                 index=ExpressionWrapper(

@@ -40,5 +40,7 @@ class Command(BaseCommand):
             raise CommandError(
                 f"Nothing was loaded; {len(exc.problems)} problem(s):\n" + "\n".join(exc.problems)
             ) from exc
+        if options["verbosity"] == 0:
+            return
         counts = ", ".join(f"{n} {label}" for label, n in sorted(result.counts.items()))
         self.stdout.write(self.style.SUCCESS(f"Loaded {result.round}: {counts}."))
