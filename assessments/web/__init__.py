@@ -1,0 +1,1 @@
+"""The public results site: server-rendered pages of published rounds only."""
