@@ -10,6 +10,7 @@ round printed lives on that round's rows (ProcessAssessment.title).
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
@@ -268,9 +269,20 @@ class Round(models.Model):
         related_name="next_rounds",
         verbose_name=_("started from"),
     )
+    corrects = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="errata",
+        verbose_name=_("corrects"),
+        help_text=_("The published version these errata correct."),
+    )
+    changelog = models.TextField(_("changelog"), blank=True)
     published_at = models.DateTimeField(_("published"), null=True, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    revision = models.PositiveIntegerField(_("revision"), default=1, editable=False)
 
     objects = RoundQuerySet.as_manager()
 
@@ -349,6 +361,11 @@ class Rating(models.Model):
     )
     value = models.SmallIntegerField(_("rating"))
     justification = models.TextField(_("justification"), blank=True)
+    carried_over = models.BooleanField(
+        _("carried over, not re-examined"),
+        default=False,
+        help_text=_("Proposed from the previous round; the panel has not confirmed it yet."),
+    )
     revision = models.PositiveIntegerField(_("revision"), default=1, editable=False)
 
     objects = RatingQuerySet.as_manager()
@@ -376,27 +393,34 @@ class Rating(models.Model):
         return f"{self.assessment} / {self.dimension.code} = {self.value}"
 
     def clean(self) -> None:
-        # A CHECK constraint cannot read the methodology's bounds; the write
-        # services call full_clean(), so every path meets this rule.
-        methodology = self.assessment.round.methodology
-        if not methodology.scale_min <= self.value <= methodology.scale_max:
-            raise ValidationError(
-                {
-                    "value": _(
-                        "%(value)s is outside the scale of %(methodology)s (%(low)s to %(high)s)."
-                    )
-                    % {
-                        "value": self.value,
-                        "methodology": methodology.label,
-                        "low": methodology.scale_min,
-                        "high": methodology.scale_max,
-                    }
+        validate_rating(self)
+
+
+def validate_rating(rating: Rating | ExpertRating) -> None:
+    """A rating lies on its round's scale, on a dimension of its round's methodology.
+
+    A CHECK constraint cannot read the methodology's bounds; the write services
+    call full_clean(), so every write path meets this rule.
+    """
+    methodology = rating.assessment.round.methodology
+    if not methodology.scale_min <= rating.value <= methodology.scale_max:
+        raise ValidationError(
+            {
+                "value": _(
+                    "%(value)s is outside the scale of %(methodology)s (%(low)s to %(high)s)."
+                )
+                % {
+                    "value": rating.value,
+                    "methodology": methodology.label,
+                    "low": methodology.scale_min,
+                    "high": methodology.scale_max,
                 }
-            )
-        if self.dimension.methodology_id != methodology.pk:
-            raise ValidationError(
-                {"dimension": _("This dimension belongs to another methodology than the round's.")}
-            )
+            }
+        )
+    if rating.dimension.methodology_id != methodology.pk:
+        raise ValidationError(
+            {"dimension": _("This dimension belongs to another methodology than the round's.")}
+        )
 
 
 class LegalAct(models.Model):
@@ -502,6 +526,13 @@ class Citation(models.Model):
     def __str__(self) -> str:
         where = f", {self.article}" if self.article else ""
         return f"{self.act}{where}"
+
+    @property
+    def edition_superseded(self) -> bool:
+        """The cited edition was replaced before the round's year began (2010 Constitution in 2025)."""
+        if self.edition is None or self.edition.valid_until is None:
+            return False
+        return self.edition.valid_until.year < self.assessment.round.year
 
     def clean(self) -> None:
         if self.edition_id and self.act_id and self.edition.act_id != self.act_id:
@@ -652,3 +683,191 @@ class PublishedFigure(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.value}"
+
+
+class ExpertRating(models.Model):
+    """One expert's own rating; the panel's consensus (Rating) is set by its chair."""
+
+    assessment = models.ForeignKey(
+        ProcessAssessment,
+        on_delete=models.CASCADE,
+        related_name="expert_ratings",
+        verbose_name=_("process assessment"),
+    )
+    dimension = models.ForeignKey(
+        Dimension,
+        on_delete=models.PROTECT,
+        related_name="expert_ratings",
+        verbose_name=_("dimension"),
+    )
+    expert = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="expert_ratings",
+        verbose_name=_("expert"),
+    )
+    value = models.SmallIntegerField(_("rating"))
+    justification = models.TextField(_("justification"), blank=True)
+    revision = models.PositiveIntegerField(_("revision"), default=1, editable=False)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("expert rating")
+        verbose_name_plural = _("expert ratings")
+        ordering = ["assessment", "dimension__position", "expert__username"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["assessment", "dimension", "expert"],
+                name="expert_rating_once",
+                violation_error_message=_("This expert has already rated this dimension."),
+            ),
+            models.CheckConstraint(
+                condition=Q(value__gte=0),
+                name="expert_rating_value_not_negative",
+                violation_error_message=_("A rating cannot be negative."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.expert} / {self.assessment} / {self.dimension.code} = {self.value}"
+
+    def clean(self) -> None:
+        validate_rating(self)
+
+
+class Panel(models.Model):
+    """An expert panel assigned to a round, optionally to some of its pairs only."""
+
+    round = models.ForeignKey(
+        Round, on_delete=models.CASCADE, related_name="panels", verbose_name=_("round")
+    )
+    name = models.CharField(_("name"), max_length=200)
+    pairs = models.ManyToManyField(
+        Pair,
+        blank=True,
+        related_name="panels",
+        verbose_name=_("pairs"),
+        help_text=_("Leave empty for every pair of the round."),
+    )
+    members = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        through="PanelMembership",
+        related_name="panels",
+        verbose_name=_("members"),
+    )
+
+    class Meta:
+        verbose_name = _("panel")
+        verbose_name_plural = _("panels")
+        ordering = ["round", "name"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.round.year})"
+
+
+class PanelMembership(models.Model):
+    class Role(models.TextChoices):
+        CHAIR = "chair", _("chair")
+        EXPERT = "expert", _("expert")
+
+    panel = models.ForeignKey(
+        Panel, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("panel")
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="panel_memberships",
+        verbose_name=_("user"),
+    )
+    role = models.CharField(_("role"), max_length=10, choices=Role.choices, default=Role.EXPERT)
+
+    class Meta:
+        verbose_name = _("panel membership")
+        verbose_name_plural = _("panel memberships")
+        constraints = [
+            models.UniqueConstraint(fields=["panel", "user"], name="membership_once_per_panel"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.get_role_display()}) in {self.panel}"
+
+
+class Thread(models.Model):
+    """A discussion of a process's assessment in a round, or of one of its ratings."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("open")
+        RESOLVED = "resolved", _("resolved")
+
+    assessment = models.ForeignKey(
+        ProcessAssessment,
+        on_delete=models.CASCADE,
+        related_name="threads",
+        verbose_name=_("process assessment"),
+    )
+    dimension = models.ForeignKey(
+        Dimension,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="threads",
+        verbose_name=_("about the rating on"),
+    )
+    title = models.CharField(_("title"), max_length=200)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.OPEN
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="threads_started",
+        verbose_name=_("started by"),
+    )
+    created_at = models.DateTimeField(_("started"), auto_now_add=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="threads_resolved",
+        verbose_name=_("resolved by"),
+    )
+    resolved_at = models.DateTimeField(_("resolved"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("discussion thread")
+        verbose_name_plural = _("discussion threads")
+        ordering = ["assessment", "created_at"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Comment(models.Model):
+    thread = models.ForeignKey(
+        Thread, on_delete=models.CASCADE, related_name="comments", verbose_name=_("thread")
+    )
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="replies",
+        verbose_name=_("in reply to"),
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="comments",
+        verbose_name=_("author"),
+    )
+    body = models.TextField(_("comment"))
+    created_at = models.DateTimeField(_("written"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("comment")
+        verbose_name_plural = _("comments")
+        ordering = ["thread", "created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.author}: {self.body[:60]}"

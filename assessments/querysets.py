@@ -47,6 +47,17 @@ class RoundQuerySet(models.QuerySet):
     def published(self) -> RoundQuerySet:
         return self.filter(status__in=self.model.FROZEN_STATUSES)
 
+    def visible_to(self, user) -> RoundQuerySet:
+        """Published rounds for everyone; staff see all; panel members also their rounds."""
+        from .permissions import is_staff_member, membership_filter
+
+        if is_staff_member(user):
+            return self
+        published = Q(status__in=self.model.FROZEN_STATUSES)
+        if not user.is_authenticated:
+            return self.filter(published)
+        return self.filter(published | Q(membership_filter(user, "pk", None)))
+
     def latest_published(self) -> Round | None:
         return self.filter(status=self.model.Status.PUBLISHED).order_by("-year", "-version").first()
 
@@ -54,6 +65,34 @@ class RoundQuerySet(models.QuerySet):
 class ProcessAssessmentQuerySet(models.QuerySet):
     def for_round(self, round_: Round) -> ProcessAssessmentQuerySet:
         return self.filter(round=round_)
+
+    def visible_to(self, user) -> ProcessAssessmentQuerySet:
+        """Published rounds' assessments; staff see all; members the pairs their panels cover."""
+        from .permissions import is_staff_member
+
+        if is_staff_member(user):
+            return self
+        published = Q(round__status__in=self.model.round.field.related_model.FROZEN_STATUSES)
+        if not user.is_authenticated:
+            return self.filter(published)
+        return self.filter(published | Q(self._covered(user)))
+
+    def editable_by(self, user) -> ProcessAssessmentQuerySet:
+        """Assessments of unpublished rounds that the user works on."""
+        from .permissions import is_staff_member
+
+        qs = self.exclude(round__status__in=self.model.round.field.related_model.FROZEN_STATUSES)
+        if is_staff_member(user):
+            return qs
+        if not user.is_authenticated:
+            return qs.none()
+        return qs.filter(self._covered(user))
+
+    @staticmethod
+    def _covered(user) -> Exists:
+        from .permissions import membership_filter
+
+        return membership_filter(user, "round", "process__pair")
 
     def with_scores(self) -> ProcessAssessmentQuerySet:
         """Annotate `is_included` and `score` (0..1; None when excluded) as score_process does."""

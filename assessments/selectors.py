@@ -13,6 +13,7 @@ from django.db.models import Prefetch
 from . import scoring
 from .models import (
     Citation,
+    ExpertRating,
     Dimension,
     Methodology,
     Pair,
@@ -205,6 +206,7 @@ def round_overview(round_: Round) -> list[dict[str, Any]]:
         )
         .order_by("process__pair__position", "position")
     )
+    split = round_disagreements(round_)
     pairs: dict[int, dict[str, Any]] = {}
     for a in assessments:
         pair = a.process.pair
@@ -214,7 +216,81 @@ def round_overview(round_: Round) -> list[dict[str, Any]]:
             {
                 "assessment": a,
                 "ratings": [by_dimension.get(d.pk) for d in dimensions],
+                "cells": [
+                    {"rating": by_dimension.get(d.pk), "split": split.get((a.pk, d.pk), "")}
+                    for d in dimensions
+                ],
                 "citations": list(a.citations.all()),
             }
         )
     return [{"dimensions": dimensions, **entry} for entry in pairs.values()]
+
+
+def expert_panel_view(assessment: ProcessAssessment) -> list[dict[str, Any]]:
+    """Per dimension: the consensus rating, each expert's rating, and how they split."""
+    dimensions = list(assessment.round.methodology.dimensions.all())
+    consensus = {r.dimension_id: r for r in assessment.ratings.all()}
+    experts: dict[int, list[ExpertRating]] = defaultdict(list)
+    for e in (
+        ExpertRating.objects.filter(assessment=assessment)
+        .select_related("expert")
+        .order_by("expert__username")
+    ):
+        experts[e.dimension_id].append(e)
+    labels = dict(assessment.round.methodology.scale_levels.values_list("value", "label"))
+    rows = []
+    for d in dimensions:
+        ratings = experts.get(d.pk, [])
+        split: dict[int, int] = defaultdict(int)
+        for e in ratings:
+            split[e.value] += 1
+        rows.append(
+            {
+                "dimension": d,
+                "consensus": consensus.get(d.pk),
+                "experts": ratings,
+                "split": " / ".join(
+                    f"{n} {labels.get(v, v)}" for v, n in sorted(split.items(), reverse=True)
+                ),
+                "disagree": len(split) > 1,
+            }
+        )
+    return rows
+
+
+def round_disagreements(round_: Round) -> dict[tuple[int, int], str]:
+    """(assessment id, dimension id) → "3 present / 2 absent", where a panel's experts differ."""
+    from django.db.models import Count
+
+    labels = dict(round_.methodology.scale_levels.values_list("value", "label"))
+    counts: dict[tuple[int, int], dict[int, int]] = defaultdict(dict)
+    rows = (
+        ExpertRating.objects.filter(assessment__round=round_)
+        .values_list("assessment_id", "dimension_id", "value")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    for assessment, dimension, value, n in rows:
+        counts[assessment, dimension][value] = n
+    return {
+        key: " / ".join(f"{n} {labels.get(v, v)}" for v, n in sorted(split.items(), reverse=True))
+        for key, split in counts.items()
+        if len(split) > 1
+    }
+
+
+def rating_history(rating: Rating) -> list[dict[str, Any]]:
+    """Every recorded version of a rating, newest first, with what changed from the one before."""
+    records = list(rating.history.select_related("history_user").order_by("history_date"))
+    changes = []
+    previous = None
+    for record in records:
+        changed = []
+        if previous is not None:
+            delta = record.diff_against(
+                previous, included_fields=["value", "justification", "carried_over"]
+            )
+            changed = [(c.field, c.old, c.new) for c in delta.changes]
+        changes.append({"record": record, "changed": changed})
+        previous = record
+    return list(reversed(changes))

@@ -43,7 +43,7 @@ class ProcessTranslation(TranslationOptions):
 
 @register(models.Round)
 class RoundTranslation(TranslationOptions):
-    fields = ("title", "summary")
+    fields = ("title", "summary", "changelog")
 
 
 @register(models.ProcessAssessment)
@@ -88,5 +88,11 @@ class PublishedFigureTranslation(TranslationOptions):
 
 # simple-history builds its historical model when registered; doing it here, after
 # modeltranslation added the ky/ru/en columns, makes the history keep every language.
-for _model in (models.ProcessAssessment, models.Rating, models.Citation):
+for _model in (
+    models.Round,
+    models.ProcessAssessment,
+    models.Rating,
+    models.ExpertRating,
+    models.Citation,
+):
     simple_history.register(_model, app="assessments")

@@ -1,6 +1,7 @@
 """Test data: factories chain methodology → round → assessment → rating."""
 
 import factory
+from django.contrib.auth import get_user_model
 from factory.django import DjangoModelFactory
 
 from assessments import models
@@ -122,3 +123,22 @@ def rate(assessment, **values):
         models.Rating.objects.create(assessment=assessment, dimension=dimensions[code], value=v)
         for code, v in values.items()
     ]
+
+
+class UserFactory(DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ("username",)
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    email = factory.LazyAttribute(lambda o: f"{o.username}@example.org")
+    is_staff = True  # may log in to the admin; what they see there depends on their groups
+    password = factory.django.Password("correct horse battery")
+
+
+class PanelFactory(DjangoModelFactory):
+    class Meta:
+        model = models.Panel
+
+    round = factory.SubFactory(RoundFactory)
+    name = factory.Sequence(lambda n: f"Panel {n}")

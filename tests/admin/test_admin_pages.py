@@ -5,7 +5,10 @@ from django.contrib import admin
 from django.urls import reverse
 from django.utils import translation
 
-from assessments.models import ProcessAssessment, Rating
+from assessments import services
+from assessments.models import ProcessAssessment, Rating, Round
+
+from ..factories import AssessmentFactory, RoundFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -28,6 +31,9 @@ CHANGELIST_QUERIES = {
     "recommendation": 7,
     "developmentinitiative": 6,
     "publishedfigure": 6,
+    "expertrating": 9,
+    "panel": 7,
+    "thread": 7,
 }
 
 
@@ -51,13 +57,39 @@ def test_every_model_of_the_domain_is_in_the_admin():
         for m in apps.get_app_config("assessments").get_models()
         if not m._meta.model_name.startswith("historical")
     }
-    # Scale levels and former names are edited inline, on their methodology and subject.
-    assert domain - set(registered_models()) == {"scalelevel", "subjectname"}
+    # Edited inline: scale levels on their methodology, former names on their subject,
+    # memberships on their panel, comments on their thread.
+    assert domain - set(registered_models()) == {
+        "scalelevel",
+        "subjectname",
+        "panelmembership",
+        "comment",
+    }
+
+
+@pytest.fixture
+def panel_work(study_round, panel_for, chair, expert, other_expert):
+    """A draft round beside 2016 with a panel at work: expert ratings and discussion."""
+    round_ = RoundFactory(methodology=study_round.methodology, status=Round.Status.OPEN)
+    panel_for(round_, chair=chair, experts=[expert, other_expert])
+    for _ in range(3):
+        assessment = AssessmentFactory(round=round_)
+        for user, value in ((expert, 1), (other_expert, 0), (chair, 1)):
+            services.record_expert_rating(
+                actor=user,
+                assessment=assessment,
+                dimension="rules",
+                value=value,
+                reason="first reading",
+            )
+        thread = services.start_thread(actor=expert, assessment=assessment, body="Why 0?")
+        services.reply(actor=other_expert, thread=thread, body="No by-law.")
+    return round_
 
 
 @pytest.mark.parametrize("model", [m for m, n in CHANGELIST_QUERIES.items() if n is not None])
 def test_changelists_open_with_a_fixed_number_of_queries(
-    staff_client, study_round, django_assert_num_queries, model
+    staff_client, panel_work, django_assert_num_queries, model
 ):
     url = reverse(f"admin:assessments_{model}_changelist")
     with django_assert_num_queries(CHANGELIST_QUERIES[model]):

@@ -1,0 +1,784 @@
+"""Every change to a round's data goes through one of these functions.
+
+Admin, API, imports and management commands call them alike. Each one:
+- checks the actor's role (permissions.py) and that the round is not published;
+- runs in one transaction, locks the row it changes (select_for_update) and
+  compares the revision the caller saw, so that no edit silently overwrites
+  another (on SQLite, IMMEDIATE transactions serialise writers instead);
+- requires a reason, and records who, when, what and why (django-simple-history);
+- raises a DomainError subclass with a translated message, never a bare error.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Count, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history
+
+from . import permissions
+from .models import (
+    Citation,
+    Comment,
+    DevelopmentInitiative,
+    Dimension,
+    ExpertRating,
+    LegalAct,
+    LegalActEdition,
+    ProcessAssessment,
+    PublishedFigure,
+    Rating,
+    Recommendation,
+    Round,
+    Thread,
+)
+
+LANGS = [code for code, _name in settings.LANGUAGES]
+
+
+class DomainError(Exception):
+    """A refused change, with a message for the person who asked for it."""
+
+    code = "invalid"
+
+    def __init__(self, message: str, *, errors: Mapping[str, list[str]] | None = None):
+        super().__init__(message)
+        self.message = message
+        self.errors = dict(errors or {})
+
+
+class NotAllowed(DomainError):
+    code = "not_allowed"
+
+
+class RoundFrozen(DomainError):
+    code = "round_frozen"
+
+
+class InvalidInput(DomainError):
+    code = "invalid"
+
+
+class PreconditionRequired(DomainError):
+    """An update must say which revision it was based on."""
+
+    code = "precondition_required"
+
+
+class StaleWrite(DomainError):
+    """Someone else changed the row since the caller read it; nothing was written."""
+
+    code = "stale"
+
+    def __init__(self, message: str, *, current: Mapping[str, Any], changed_by: str, changed_at):
+        super().__init__(message)
+        self.current = dict(current)
+        self.changed_by = changed_by
+        self.changed_at = changed_at
+
+
+class PublishBlocked(DomainError):
+    code = "publish_blocked"
+
+    def __init__(self, message: str, *, problems: list[str]):
+        super().__init__(message, errors={"publish": problems})
+        self.problems = problems
+
+
+# --- helpers ----------------------------------------------------------------
+
+
+def _reason(reason: str | None) -> str:
+    reason = (reason or "").strip()
+    if not reason:
+        raise InvalidInput(
+            _("Say why: a reason is required for every change."),
+            errors={"reason": [_("This field is required.")]},
+        )
+    return reason
+
+
+def _ensure_open(round_: Round) -> None:
+    if round_.is_frozen:
+        raise RoundFrozen(
+            _(
+                "Round %(year)s (version %(version)s) is published and cannot change; "
+                "corrections are published as errata."
+            )
+            % {"year": round_.year, "version": round_.version}
+        )
+
+
+def _allow(allowed: bool, message: str) -> None:
+    if not allowed:
+        raise NotAllowed(message)
+
+
+def _snapshot(obj, fields: Iterable[str]) -> dict[str, Any]:
+    return {name: getattr(obj, name) for name in (*fields, "revision")}
+
+
+def _last_change(obj) -> tuple[str, Any]:
+    record = obj.history.order_by("-history_date").select_related("history_user").first()
+    if record is None:
+        return "", None
+    return (str(record.history_user) if record.history_user else ""), record.history_date
+
+
+def _check_revision(obj, expected: int | None, fields: Iterable[str]) -> None:
+    if expected is None:
+        raise PreconditionRequired(
+            _("Say which revision you edited (it is %(revision)s now).")
+            % {"revision": obj.revision}
+        )
+    if int(expected) != obj.revision:
+        by, at = _last_change(obj)
+        raise StaleWrite(
+            _(
+                "Someone else changed this since you opened it (now revision %(now)s, "
+                "yours %(yours)s; last changed by %(by)s). Nothing was saved: "
+                "review their change and try again."
+            )
+            % {"now": obj.revision, "yours": expected, "by": by or _("an unknown user")},
+            current=_snapshot(obj, fields),
+            changed_by=by,
+            changed_at=at,
+        )
+
+
+def _save(obj, *, actor, reason: str, bump: bool = True) -> None:
+    try:
+        obj.full_clean()
+    except ValidationError as exc:
+        errors = exc.message_dict
+        raise InvalidInput(
+            "; ".join(f"{field}: {' '.join(messages)}" for field, messages in errors.items()),
+            errors=errors,
+        ) from exc
+    if bump and obj.pk:
+        obj.revision += 1
+    obj._change_reason = reason
+    obj._history_user = actor if getattr(actor, "is_authenticated", False) else None
+    obj.save()
+
+
+def _assessment(assessment: ProcessAssessment) -> ProcessAssessment:
+    """Re-read the assessment and its round inside the transaction: the round may have moved on."""
+    return ProcessAssessment.objects.select_related("round__methodology", "process__pair").get(
+        pk=assessment.pk
+    )
+
+
+def _rating_dimension(assessment: ProcessAssessment, dimension: Dimension | str) -> Dimension:
+    if isinstance(dimension, Dimension):
+        return dimension
+    try:
+        return assessment.round.methodology.dimensions.get(code=dimension)
+    except Dimension.DoesNotExist as exc:
+        raise InvalidInput(
+            _("Unknown dimension %(code)s.") % {"code": dimension},
+            errors={"dimension": [_("Unknown dimension.")]},
+        ) from exc
+
+
+RATING_FIELDS = ("value", "justification")
+
+
+def _write_rating(
+    model,
+    lookup: dict,
+    *,
+    actor,
+    value,
+    justification,
+    reason,
+    expected_revision,
+    extra: dict | None = None,
+):
+    row = model.objects.select_for_update().filter(**lookup).first()
+    if row is None:
+        row = model(**lookup, value=value, justification=justification or "", **(extra or {}))
+        try:
+            with transaction.atomic():
+                _save(row, actor=actor, reason=reason)
+        except IntegrityError as exc:
+            # Someone created it between our read and our insert.
+            current = model.objects.get(**lookup)
+            by, at = _last_change(current)
+            raise StaleWrite(
+                _("Someone else rated this at the same moment; nothing was saved."),
+                current=_snapshot(current, RATING_FIELDS),
+                changed_by=by,
+                changed_at=at,
+            ) from exc
+        return row
+    _check_revision(row, expected_revision, RATING_FIELDS)
+    row.value = value
+    if justification is not None:
+        row.justification = justification
+    for name, v in (extra or {}).items():
+        setattr(row, name, v)
+    _save(row, actor=actor, reason=reason)
+    return row
+
+
+# --- ratings ------------------------------------------------------------------
+
+
+def record_expert_rating(
+    *,
+    actor,
+    assessment: ProcessAssessment,
+    dimension: Dimension | str,
+    value: int,
+    justification: str | None = "",
+    reason: str,
+    expected_revision: int | None = None,
+) -> ExpertRating:
+    """An expert's own rating of one process on one dimension (created, or changed)."""
+    reason = _reason(reason)
+    with transaction.atomic():
+        assessment = _assessment(assessment)
+        _ensure_open(assessment.round)
+        _allow(
+            permissions.can_rate(actor, assessment),
+            _("Only members of a panel covering this pair may rate it."),
+        )
+        dimension = _rating_dimension(assessment, dimension)
+        return _write_rating(
+            ExpertRating,
+            {"assessment": assessment, "dimension": dimension, "expert": actor},
+            actor=actor,
+            value=value,
+            justification=justification,
+            reason=reason,
+            expected_revision=expected_revision,
+        )
+
+
+def set_consensus(
+    *,
+    actor,
+    assessment: ProcessAssessment,
+    dimension: Dimension | str,
+    value: int,
+    justification: str | None = None,
+    reason: str,
+    expected_revision: int | None = None,
+) -> Rating:
+    """The panel's rating, the one that is scored; set by its chair with its own justification."""
+    reason = _reason(reason)
+    with transaction.atomic():
+        assessment = _assessment(assessment)
+        _ensure_open(assessment.round)
+        _allow(
+            permissions.can_set_consensus(actor, assessment),
+            _("Only the panel's chair sets the consensus rating."),
+        )
+        dimension = _rating_dimension(assessment, dimension)
+        return _write_rating(
+            Rating,
+            {"assessment": assessment, "dimension": dimension},
+            actor=actor,
+            value=value,
+            justification=justification,
+            reason=reason,
+            expected_revision=expected_revision,
+            extra={"carried_over": False},
+        )
+
+
+def restore_rating(*, actor, rating: Rating, history_id: int, reason: str) -> Rating:
+    """Put back an earlier value of a consensus rating; the restore is itself a recorded change."""
+    record = rating.history.filter(history_id=history_id).first()
+    if record is None:
+        raise InvalidInput(_("That version is not in this rating's history."))
+    return set_consensus(
+        actor=actor,
+        assessment=rating.assessment,
+        dimension=rating.dimension,
+        value=record.value,
+        justification=record.justification,
+        reason=_("Restored the version of %(date)s: %(reason)s")
+        % {"date": record.history_date.strftime("%Y-%m-%d %H:%M"), "reason": _reason(reason)},
+        expected_revision=Rating.objects.get(pk=rating.pk).revision,
+    )
+
+
+def rating_disagreements(assessment_ids: Iterable[int]) -> dict[tuple[int, int], dict[int, int]]:
+    """(assessment, dimension) → {value: how many experts}, where experts rated differently."""
+    counts: dict[tuple[int, int], dict[int, int]] = {}
+    rows = (
+        ExpertRating.objects.filter(assessment_id__in=list(assessment_ids))
+        .values("assessment_id", "dimension_id", "value")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    for row in rows:
+        counts.setdefault((row["assessment_id"], row["dimension_id"]), {})[row["value"]] = row["n"]
+    return {key: values for key, values in counts.items() if len(values) > 1}
+
+
+# --- the assessment's text and evidence ---------------------------------------
+
+ASSESSMENT_FIELDS = ["verdict"] + [
+    f"{name}_{lang}" for name in ("title", "verdict_text", "justification") for lang in LANGS
+]
+
+
+def update_assessment(
+    *,
+    actor,
+    assessment: ProcessAssessment,
+    changes: Mapping[str, Any],
+    reason: str,
+    expected_revision: int | None,
+) -> ProcessAssessment:
+    """Change the verdict, its wording, the justification or the title of a process assessment."""
+    reason = _reason(reason)
+    unknown = set(changes) - set(ASSESSMENT_FIELDS)
+    if unknown:
+        raise InvalidInput(
+            _("These fields cannot be changed here: %(fields)s")
+            % {"fields": ", ".join(sorted(unknown))}
+        )
+    with transaction.atomic():
+        row = ProcessAssessment.objects.select_for_update().get(pk=assessment.pk)
+        row = _assessment(row)
+        _ensure_open(row.round)
+        _allow(
+            permissions.can_edit_assessment(actor, row),
+            _("Only the panel's chair may change the verdict and justification."),
+        )
+        _check_revision(row, expected_revision, ASSESSMENT_FIELDS)
+        for name, value in changes.items():
+            setattr(row, name, value)
+        _save(row, actor=actor, reason=reason)
+        return row
+
+
+CITATION_FIELDS = ["act", "edition", "article", "part", "dimension", "needs_reverification"] + [
+    f"note_{lang}" for lang in LANGS
+]
+
+
+def add_citation(
+    *,
+    actor,
+    assessment: ProcessAssessment,
+    act: LegalAct,
+    reason: str,
+    edition: LegalActEdition | None = None,
+    article: str = "",
+    part: str = "",
+    dimension: Dimension | None = None,
+    note: Mapping[str, str] | None = None,
+) -> Citation:
+    reason = _reason(reason)
+    with transaction.atomic():
+        assessment = _assessment(assessment)
+        _ensure_open(assessment.round)
+        _allow(
+            permissions.can_add_evidence(actor, assessment),
+            _("Only members of a panel covering this pair may add evidence."),
+        )
+        citation = Citation(
+            assessment=assessment,
+            act=act,
+            edition=edition,
+            article=article,
+            part=part,
+            dimension=dimension,
+            position=assessment.citations.count() + 1,
+            **{f"note_{lang}": (note or {}).get(lang, "") for lang in LANGS},
+        )
+        _save(citation, actor=actor, reason=reason)
+        return citation
+
+
+def update_citation(
+    *,
+    actor,
+    citation: Citation,
+    changes: Mapping[str, Any],
+    reason: str,
+    expected_revision: int | None,
+) -> Citation:
+    """Change a citation; saving it with needs_reverification=False records that it was checked."""
+    reason = _reason(reason)
+    unknown = set(changes) - set(CITATION_FIELDS)
+    if unknown:
+        raise InvalidInput(
+            _("These fields cannot be changed here: %(fields)s")
+            % {"fields": ", ".join(sorted(unknown))}
+        )
+    with transaction.atomic():
+        row = Citation.objects.select_for_update().get(pk=citation.pk)
+        assessment = _assessment(row.assessment)
+        _ensure_open(assessment.round)
+        _allow(
+            permissions.can_edit_assessment(actor, assessment),
+            _("Only the panel's chair may change a citation."),
+        )
+        _check_revision(row, expected_revision, CITATION_FIELDS)
+        for name, value in changes.items():
+            setattr(row, name, value)
+        _save(row, actor=actor, reason=reason)
+        return row
+
+
+def remove_citation(
+    *, actor, citation: Citation, reason: str, expected_revision: int | None
+) -> None:
+    reason = _reason(reason)
+    with transaction.atomic():
+        row = Citation.objects.select_for_update().get(pk=citation.pk)
+        assessment = _assessment(row.assessment)
+        _ensure_open(assessment.round)
+        _allow(
+            permissions.can_edit_assessment(actor, assessment),
+            _("Only the panel's chair may remove a citation."),
+        )
+        _check_revision(row, expected_revision, CITATION_FIELDS)
+        row._change_reason = reason
+        row._history_user = actor
+        row.delete()
+
+
+# --- discussion -----------------------------------------------------------------
+
+
+def start_thread(
+    *,
+    actor,
+    assessment: ProcessAssessment,
+    body: str,
+    title: str = "",
+    dimension: Dimension | str | None = None,
+) -> Thread:
+    body = (body or "").strip()
+    if not body:
+        raise InvalidInput(_("A comment cannot be empty."), errors={"body": [_("Required.")]})
+    with transaction.atomic():
+        assessment = _assessment(assessment)
+        _ensure_open(assessment.round)
+        _allow(
+            permissions.can_discuss(actor, assessment),
+            _("Only panel members and staff take part in the discussion."),
+        )
+        if dimension is not None:
+            dimension = _rating_dimension(assessment, dimension)
+        thread = Thread.objects.create(
+            assessment=assessment,
+            dimension=dimension,
+            title=(title or body)[:200],
+            created_by=actor,
+        )
+        Comment.objects.create(thread=thread, author=actor, body=body)
+        return thread
+
+
+def reply(*, actor, thread: Thread, body: str, parent: Comment | None = None) -> Comment:
+    body = (body or "").strip()
+    if not body:
+        raise InvalidInput(_("A comment cannot be empty."), errors={"body": [_("Required.")]})
+    with transaction.atomic():
+        thread = Thread.objects.select_for_update().get(pk=thread.pk)
+        assessment = _assessment(thread.assessment)
+        _ensure_open(assessment.round)
+        _allow(
+            permissions.can_discuss(actor, assessment),
+            _("Only panel members and staff take part in the discussion."),
+        )
+        if parent is not None and parent.thread_id != thread.pk:
+            raise InvalidInput(_("The comment replied to is in another thread."))
+        return Comment.objects.create(thread=thread, parent=parent, author=actor, body=body)
+
+
+def resolve_thread(*, actor, thread: Thread, resolved: bool = True) -> Thread:
+    with transaction.atomic():
+        thread = Thread.objects.select_for_update().select_related("assessment").get(pk=thread.pk)
+        assessment = _assessment(thread.assessment)
+        _ensure_open(assessment.round)
+        _allow(
+            permissions.can_resolve(actor, thread),
+            _("Only the chair, staff or whoever started the thread may close it."),
+        )
+        if resolved:
+            thread.status, thread.resolved_by, thread.resolved_at = (
+                Thread.Status.RESOLVED,
+                actor,
+                timezone.now(),
+            )
+        else:
+            thread.status, thread.resolved_by, thread.resolved_at = Thread.Status.OPEN, None, None
+        thread.save(update_fields=["status", "resolved_by", "resolved_at"])
+        return thread
+
+
+# --- the round's lifecycle ---------------------------------------------------------
+
+TRANSITIONS = {
+    Round.Status.DRAFT: {Round.Status.OPEN},
+    Round.Status.OPEN: {Round.Status.DRAFT, Round.Status.REVIEW},
+    Round.Status.REVIEW: {Round.Status.OPEN},
+}
+
+
+def _locked_round(round_: Round) -> Round:
+    return Round.objects.select_for_update().select_related("methodology").get(pk=round_.pk)
+
+
+def _round_save(round_: Round, *, actor, reason: str, fields: list[str]) -> None:
+    round_.revision += 1
+    round_._change_reason = reason
+    round_._history_user = actor
+    round_.save(update_fields=[*fields, "revision", "updated_at"])
+
+
+def transition_round(*, actor, round_: Round, to: str, reason: str) -> Round:
+    """draft → open for rating → in review (and back a step). Publishing is publish_round."""
+    reason = _reason(reason)
+    _allow(permissions.can_manage_rounds(actor), _("Only institute staff move a round along."))
+    with transaction.atomic():
+        row = _locked_round(round_)
+        _ensure_open(row)
+        if to not in TRANSITIONS.get(row.status, set()):
+            raise InvalidInput(
+                _("A round cannot go from %(from)s to %(to)s.")
+                % {"from": row.get_status_display(), "to": to}
+            )
+        row.status = to
+        _round_save(row, actor=actor, reason=reason, fields=["status"])
+        return row
+
+
+def publication_problems(round_: Round) -> tuple[list[str], int]:
+    """What stands in the way of publishing: missing or unconfirmed ratings; and open threads."""
+    problems = []
+    dimensions = list(round_.methodology.dimensions.all())
+    assessments = (
+        ProcessAssessment.objects.for_round(round_)
+        .annotate(
+            rated=Count("ratings", filter=Q(ratings__carried_over=False), distinct=True),
+            carried=Count("ratings", filter=Q(ratings__carried_over=True), distinct=True),
+        )
+        .select_related("process")
+    )
+    if not assessments:
+        problems.append(_("The round has no processes."))
+    for a in assessments:
+        if a.carried:
+            problems.append(
+                _("%(process)s: %(n)s rating(s) carried over and not re-examined.")
+                % {"process": a.process.code, "n": a.carried}
+            )
+        elif a.rated < len(dimensions):
+            problems.append(
+                _("%(process)s: a consensus rating is missing on %(n)s dimension(s).")
+                % {"process": a.process.code, "n": len(dimensions) - a.rated}
+            )
+    open_threads = Thread.objects.filter(
+        assessment__round=round_, status=Thread.Status.OPEN
+    ).count()
+    return problems, open_threads
+
+
+def publish_round(
+    *,
+    actor,
+    round_: Round,
+    reason: str,
+    override_open_threads: bool = False,
+) -> Round:
+    """Publish a round (or its errata, which then supersede the version they correct).
+
+    Checks: every process has a confirmed consensus rating on every dimension;
+    no open discussion thread unless staff override it (the override is recorded).
+    """
+    reason = _reason(reason)
+    _allow(permissions.can_manage_rounds(actor), _("Only institute staff publish a round."))
+    with transaction.atomic():
+        row = _locked_round(round_)
+        _ensure_open(row)
+        problems, open_threads = publication_problems(row)
+        if open_threads and not override_open_threads:
+            problems.append(
+                _(
+                    "%(n)s discussion thread(s) are still open: close them, or publish with "
+                    "the override."
+                )
+                % {"n": open_threads}
+            )
+        if row.corrects_id and not (row.changelog or "").strip():
+            problems.append(_("Errata need a changelog saying what was corrected."))
+        if problems:
+            raise PublishBlocked(_("The round cannot be published yet."), problems=problems)
+        if open_threads:
+            reason = (
+                f"{reason} [" + _("published over %(n)s open thread(s)") % {"n": open_threads} + "]"
+            )
+        if row.corrects_id:
+            corrected = _locked_round(row.corrects)
+            if corrected.status == Round.Status.PUBLISHED:
+                corrected.status = Round.Status.SUPERSEDED
+                _round_save(
+                    corrected,
+                    actor=actor,
+                    reason=_("Superseded by version %(v)s: %(r)s")
+                    % {"v": row.version, "r": reason},
+                    fields=["status"],
+                )
+        row.status = Round.Status.PUBLISHED
+        row.published_at = timezone.now()
+        _round_save(row, actor=actor, reason=reason, fields=["status", "published_at"])
+        return row
+
+
+def _copy_round(source: Round, target: Round, *, actor, reason: str, carried_over: bool) -> None:
+    """Copy the structure, consensus ratings and evidence of `source` into `target`."""
+    assessments = list(
+        ProcessAssessment.objects.for_round(source).prefetch_related("ratings", "citations")
+    )
+    copies = []
+    for a in assessments:
+        copy = ProcessAssessment(
+            round=target,
+            process_id=a.process_id,
+            position=a.position,
+            verdict=a.verdict,
+            **{
+                f"{name}_{lang}": getattr(a, f"{name}_{lang}")
+                for name in ("title", "verdict_text", "justification")
+                for lang in LANGS
+            },
+        )
+        copies.append(copy)
+    copies = bulk_create_with_history(
+        copies, ProcessAssessment, default_user=actor, default_change_reason=reason
+    )
+    by_process = {c.process_id: c for c in ProcessAssessment.objects.for_round(target)}
+    ratings, citations = [], []
+    for a in assessments:
+        copy = by_process[a.process_id]
+        for r in a.ratings.all():
+            ratings.append(
+                Rating(
+                    assessment=copy,
+                    dimension_id=r.dimension_id,
+                    value=r.value,
+                    carried_over=carried_over,
+                    **{
+                        f"justification_{lang}": getattr(r, f"justification_{lang}")
+                        for lang in LANGS
+                    },
+                )
+            )
+        for c in a.citations.all():
+            citations.append(
+                Citation(
+                    assessment=copy,
+                    act_id=c.act_id,
+                    edition_id=c.edition_id,
+                    article=c.article,
+                    part=c.part,
+                    dimension_id=c.dimension_id,
+                    position=c.position,
+                    needs_reverification=carried_over or c.needs_reverification,
+                    **{f"note_{lang}": getattr(c, f"note_{lang}") for lang in LANGS},
+                )
+            )
+    bulk_create_with_history(ratings, Rating, default_user=actor, default_change_reason=reason)
+    bulk_create_with_history(citations, Citation, default_user=actor, default_change_reason=reason)
+
+
+def start_next_round(
+    *,
+    actor,
+    source: Round,
+    year: int,
+    reason: str,
+    title: Mapping[str, str] | None = None,
+) -> Round:
+    """Next year's round from a published one: its structure, and its consensus ratings as
+    proposals marked "carried over, not re-examined"; citations to re-verify."""
+    reason = _reason(reason)
+    _allow(permissions.can_manage_rounds(actor), _("Only institute staff start a round."))
+    if not source.is_frozen:
+        raise InvalidInput(_("A new round starts from a published one."))
+    if year <= source.year:
+        raise InvalidInput(
+            _("The new round's year must come after %(year)s.") % {"year": source.year},
+            errors={"year": [_("Too early.")]},
+        )
+    with transaction.atomic():
+        if Round.objects.filter(year=year).exists():
+            raise InvalidInput(
+                _("A round for %(year)s exists already.") % {"year": year},
+                errors={"year": [_("Taken.")]},
+            )
+        titles = dict(title or {})
+        new = Round(
+            year=year,
+            version=1,
+            methodology=source.methodology,
+            previous=source,
+            status=Round.Status.DRAFT,
+            source=_("Started from round %(year)s.") % {"year": source.year},
+            **{
+                f"title_{lang}": titles.get(lang)
+                or (getattr(source, f"title_{lang}") or "").replace(str(source.year), str(year))
+                for lang in LANGS
+            },
+        )
+        _save(new, actor=actor, reason=reason, bump=False)
+        _copy_round(source, new, actor=actor, reason=reason, carried_over=True)
+        return new
+
+
+def start_errata(*, actor, round_: Round, reason: str) -> Round:
+    """A correctable copy of a published round: its next version, to be published as errata."""
+    reason = _reason(reason)
+    _allow(permissions.can_manage_rounds(actor), _("Only institute staff issue errata."))
+    with transaction.atomic():
+        source = _locked_round(round_)
+        if source.status != Round.Status.PUBLISHED:
+            raise InvalidInput(_("Errata correct the current published version of a round."))
+        if Round.objects.filter(corrects=source).exclude(status__in=Round.FROZEN_STATUSES).exists():
+            raise InvalidInput(_("Errata to this version are already being prepared."))
+        version = (Round.objects.filter(year=source.year).order_by("-version").first().version) + 1
+        new = Round(
+            year=source.year,
+            version=version,
+            methodology=source.methodology,
+            previous=source.previous,
+            corrects=source,
+            status=Round.Status.REVIEW,
+            source=source.source,
+            **{
+                f"{name}_{lang}": getattr(source, f"{name}_{lang}")
+                for name in ("title", "summary")
+                for lang in LANGS
+            },
+        )
+        _save(new, actor=actor, reason=reason, bump=False)
+        _copy_round(source, new, actor=actor, reason=reason, carried_over=False)
+        for model in (Recommendation, DevelopmentInitiative, PublishedFigure):
+            rows = list(model.objects.filter(round=source))
+            for row in rows:
+                row.pk = None
+                row.round = new
+            model.objects.bulk_create(rows)
+        return new
+
+
+def superseded_editions_before(year: int) -> Q:
+    """Citations whose edition was replaced before `year` began (for filters and reports)."""
+    return Q(edition__valid_until__lt=datetime.date(year, 1, 1))
