@@ -529,7 +529,7 @@ class Citation(models.Model):
 
     @property
     def edition_superseded(self) -> bool:
-        """The cited edition was replaced before the round's year began (2010 Constitution in 2025)."""
+        """The cited edition was replaced before the round began (the 2010 Constitution by 2025)."""
         if self.edition is None or self.edition.valid_until is None:
             return False
         return self.edition.valid_until.year < self.assessment.round.year

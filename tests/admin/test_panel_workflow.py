@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from assessments import services
-from assessments.models import Rating, Round
+from assessments.models import Round
 
 from ..factories import AssessmentFactory, PairFactory, RoundFactory, rate
 
@@ -218,7 +218,7 @@ def test_two_concurrent_admin_saves_one_wins_the_other_is_told(panel_for, chair,
     assert rating.revision == 2  # exactly one save landed
     assert rating.history.count() == 2
     refused = []
-    for i, response in enumerate(responses):
+    for response in responses:
         if response.status_code == 200:  # caught by the form's early check
             refused.append(" ".join(response.context["adminform"].form.non_field_errors()))
         else:

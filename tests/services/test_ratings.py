@@ -1,4 +1,4 @@
-"""Rating: each expert's own, the chair's consensus, history with reasons, restore, no lost update."""
+"""Ratings: each expert's own, the chair's consensus, reasons, history, restore, no lost update."""
 
 import pytest
 from django.db import IntegrityError, connection, transaction
@@ -36,7 +36,7 @@ def test_each_expert_records_her_own_rating_with_a_reason(assessment, expert, ot
         ("bakyt", 0),
     }
     disagreements = services.rating_disagreements([assessment.pk])
-    ((key, counts),) = disagreements.items()
+    ((_key, counts),) = disagreements.items()
     assert counts == {1: 1, 0: 1}
 
 
