@@ -711,6 +711,7 @@ def start_next_round(
     proposals marked "carried over, not re-examined"; citations to re-verify."""
     reason = _reason(reason)
     _allow(permissions.can_manage_rounds(actor), _("Only institute staff start a round."))
+    source = Round.objects.select_related("methodology").get(pk=source.pk)
     if not source.is_frozen:
         raise InvalidInput(_("A new round starts from a published one."))
     if year <= source.year:
