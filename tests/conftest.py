@@ -1,11 +1,19 @@
 import pytest
 from django.contrib.auth.models import Group
 from django.core.management import call_command
+from django.utils import translation
 
 from assessments import permissions
 from assessments.models import PanelMembership, Round
 
 from .factories import PanelFactory, UserFactory
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """Messages in English unless a test asks for Kyrgyz or Russian (Kyrgyz is the default)."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture

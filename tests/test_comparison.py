@@ -22,8 +22,8 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def two_rounds():
     methodology = MethodologyFactory()
-    before = RoundFactory(year=2030, methodology=methodology, status=Round.Status.PUBLISHED)
-    after = RoundFactory(year=2031, methodology=methodology, status=Round.Status.PUBLISHED)
+    before = RoundFactory(year=2030, methodology=methodology)
+    after = RoundFactory(year=2031, methodology=methodology)
     pair = PairFactory()
     kept = AssessmentFactory(round=before, process__pair=pair, title_en="Elections")
     rate(kept, rules=1, demand=1, motivation=0, enforcement=0)
@@ -40,6 +40,10 @@ def two_rounds():
     rate(dropped, rules=1, demand=0, motivation=0, enforcement=0)
     added = AssessmentFactory(round=after, process__pair=pair)
     rate(added, rules=1, demand=1, motivation=1, enforcement=1)
+    # Published last: once published, the database refuses new rows in a round.
+    Round.objects.filter(pk__in=[before.pk, after.pk]).update(status=Round.Status.PUBLISHED)
+    before.refresh_from_db()
+    after.refresh_from_db()
     return before, after, pair, kept.process, same.process, dropped.process, added.process
 
 
