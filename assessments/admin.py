@@ -187,9 +187,12 @@ class ServiceAdminMixin:
             self.message_user(request, exc.message, messages.ERROR)
             return HttpResponseRedirect(request.get_full_path())
 
-    def scoped(self, request, qs):
-        """What the user may see: published rounds, plus the rounds and pairs they work on."""
-        return qs
+    def get_fields(self, request, obj=None):
+        fields = list(super().get_fields(request, obj))
+        if obj is not None and not self.has_change_permission(request, obj):
+            # Read-only (published, or not theirs): nothing to give a reason for.
+            fields = [f for f in fields if f not in ("reason", "expected_revision")]
+        return fields
 
 
 # --- Rounds and their assessments --------------------------------------------

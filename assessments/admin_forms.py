@@ -37,25 +37,30 @@ class ReasonMixin(forms.Form):
 
 def stale_message(current, expected: int) -> str:
     record = current.history.order_by("-history_date").select_related("history_user").first()
-    who = str(record.history_user) if record and record.history_user else _("someone")
-    when = record.history_date.strftime("%Y-%m-%d %H:%M") if record else ""
-    reason = record.history_change_reason if record else ""
-    shown = getattr(current, "value", None)
-    value = f" {_('Its value is now')} {shown}." if shown is not None else ""
+    params = {
+        "who": str(record.history_user) if record and record.history_user else _("someone"),
+        "when": record.history_date.strftime("%Y-%m-%d %H:%M") if record else "",
+        "now": current.revision,
+        "yours": expected,
+        "reason": record.history_change_reason if record else "",
+    }
+    if getattr(current, "value", None) is not None:
+        return str(
+            _(
+                "Someone else saved this after you opened it: %(who)s at %(when)s "
+                "(revision %(now)s; you edited revision %(yours)s), saying: “%(reason)s”. "
+                "Its value is now %(value)s. Nothing was saved. Reload the page to see "
+                "their change, then edit again."
+            )
+            % {**params, "value": current.value}
+        )
     return str(
         _(
             "Someone else saved this after you opened it: %(who)s at %(when)s "
-            "(revision %(now)s; you edited revision %(yours)s), saying: “%(reason)s”.%(value)s "
+            "(revision %(now)s; you edited revision %(yours)s), saying: “%(reason)s”. "
             "Nothing was saved. Reload the page to see their change, then edit again."
         )
-        % {
-            "who": who,
-            "when": when,
-            "now": current.revision,
-            "yours": expected,
-            "reason": reason,
-            "value": value,
-        }
+        % params
     )
 
 

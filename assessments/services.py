@@ -553,7 +553,7 @@ def transition_round(*, actor, round_: Round, to: str, reason: str) -> Round:
         if to not in TRANSITIONS.get(row.status, set()):
             raise InvalidInput(
                 _("A round cannot go from %(from)s to %(to)s.")
-                % {"from": row.get_status_display(), "to": to}
+                % {"from": row.get_status_display(), "to": Round.Status(to).label}
             )
         row.status = to
         _round_save(row, actor=actor, reason=reason, fields=["status"])
