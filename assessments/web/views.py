@@ -1,0 +1,230 @@
+"""The public results site: server-rendered pages of published rounds only.
+
+Every view starts from `Round.objects.published()` (through pages.py): a round in
+draft, open for rating or in review is a 404 here for everyone, staff included
+(they use the admin). Pages read no session and set no cookie, so that browsers
+and proxies may cache them (caching.py).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse, translate_url
+from django.utils.translation import get_language, get_language_info
+from django.views.decorators.http import require_safe
+
+from assessments import packages
+from assessments.models import Round
+
+from . import pages
+from .caching import cached_page, latest
+from .converters import RoundRef, parse_ref, ref_of
+
+
+def _page(
+    request: HttpRequest, template: str, context: dict[str, Any], section: str
+) -> HttpResponse:
+    """Render with what every page needs: the same page in the other languages, the section."""
+    current = get_language()
+    languages = []
+    for code, _name in settings.LANGUAGES:
+        info = get_language_info(code)
+        languages.append(
+            {
+                "code": code,
+                "name": info["name_local"],
+                "url": translate_url(request.get_full_path(), code),
+                "current": code == current,
+            }
+        )
+    return render(request, template, {**context, "languages": languages, "section": section})
+
+
+def _pair_url(round_: Round, pair: str) -> str:
+    return reverse("web:pair", args=[round_, pair])
+
+
+def _round_context(round_: Round) -> dict[str, Any]:
+    scale = pages.scale_labels(round_.methodology)
+    return {
+        "round": round_,
+        "figures": pages.round_figures(round_, pair_url=_pair_url, scale=scale),
+        "current_version": pages.current_version_of(round_),
+    }
+
+
+@require_safe
+def home(request: HttpRequest) -> HttpResponse:
+    """The latest published round: each pair's index and the study's three diagrams."""
+    round_ = Round.objects.latest_published()
+    rounds = pages.published_rounds()
+
+    def build() -> HttpResponse:
+        context: dict[str, Any] = {"rounds": rounds}
+        if round_ is not None:
+            context.update(_round_context(round_))
+            context["series"] = pages.index_series(rounds, context["figures"].names["pair"])
+        return _page(request, "web/home.html", context, "home")
+
+    return cached_page(
+        request,
+        build,
+        depends_on=["home", pages.signature(rounds)],
+        last_modified=latest(r.published_at for r in rounds),
+    )
+
+
+@require_safe
+def round_list(request: HttpRequest) -> HttpResponse:
+    rounds = pages.published_rounds()
+    return cached_page(
+        request,
+        lambda: _page(request, "web/round_list.html", {"rounds": rounds}, "rounds"),
+        depends_on=[pages.signature(rounds)],
+        last_modified=latest(r.published_at for r in rounds),
+    )
+
+
+@require_safe
+def round_detail(request: HttpRequest, ref: RoundRef) -> HttpResponse:
+    round_ = pages.published_round(ref)
+    return cached_page(
+        request,
+        lambda: _page(request, "web/round.html", _round_context(round_), "rounds"),
+        depends_on=pages.signature([round_]),
+        last_modified=round_.published_at,
+    )
+
+
+@require_safe
+def pair_detail(request: HttpRequest, ref: RoundRef, pair: str) -> HttpResponse:
+    round_ = pages.published_round(ref)
+    rounds = pages.published_rounds()
+
+    def build() -> HttpResponse:
+        scale = pages.scale_labels(round_.methodology)
+        figures = pages.round_figures(round_, pair_url=_pair_url, scale=scale)
+        page = pages.pair_page(round_, pair, figures, scale)
+        series = pages.index_series(rounds, figures.names["pair"], only=pair)
+        context = {
+            "round": round_,
+            "page": page,
+            "series": series,
+            "current_version": pages.current_version_of(round_),
+        }
+        return _page(request, "web/pair.html", context, "rounds")
+
+    return cached_page(
+        request,
+        build,
+        depends_on=[pair, pages.signature([round_]), pages.signature(rounds)],
+        last_modified=latest(r.published_at for r in rounds),
+    )
+
+
+@require_safe
+def compare(request: HttpRequest) -> HttpResponse:
+    """Two published rounds side by side (?a=2016&b=2025); by default the latest two."""
+    rounds = pages.published_rounds()
+    a, b = parse_ref(request.GET.get("a")), parse_ref(request.GET.get("b"))
+    chosen: tuple[Round, Round] | None
+    if a is None and b is None:
+        chosen = pages.default_pair(rounds)
+    else:
+        before = pages.find(rounds, a) if a else None
+        after = pages.find(rounds, b) if b else None
+        # A round that is not published is as absent as one that does not exist.
+        if before is None or after is None:
+            raise Http404("Choose two published rounds.")
+        chosen = (before, after)
+
+    def build() -> HttpResponse:
+        context: dict[str, Any] = {"rounds": rounds, "chosen": chosen}
+        if chosen is not None and chosen[0].pk != chosen[1].pk:
+            context["page"] = pages.comparison_page(*chosen)
+            context["series"] = pages.index_series(
+                rounds, {row.code: row.name for row in context["page"].pairs}
+            )
+        return _page(request, "web/compare.html", context, "compare")
+
+    return cached_page(
+        request,
+        build,
+        depends_on=[
+            "compare",
+            [ref_of(r) for r in chosen] if chosen else None,
+            pages.signature(rounds),
+        ],
+        last_modified=latest(r.published_at for r in rounds),
+    )
+
+
+@require_safe
+def methodology(request: HttpRequest) -> HttpResponse:
+    rounds = pages.published_rounds()
+    return cached_page(
+        request,
+        lambda: _page(
+            request,
+            "web/methodology.html",
+            {"methodologies": pages.methodologies(rounds)},
+            "methodology",
+        ),
+        depends_on=[pages.signature(rounds)],
+        last_modified=latest(r.published_at for r in rounds),
+    )
+
+
+@require_safe
+def downloads(request: HttpRequest) -> HttpResponse:
+    rounds = pages.published_rounds()
+    return cached_page(
+        request,
+        lambda: _page(request, "web/downloads.html", {"rounds": rounds}, "downloads"),
+        depends_on=[pages.signature(rounds)],
+        last_modified=latest(r.published_at for r in rounds),
+    )
+
+
+def _download(request: HttpRequest, round_: Round, body, filename: str, content_type: str):
+    def build() -> HttpResponse:
+        response = HttpResponse(body(), content_type=content_type)
+        response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+        return response
+
+    return cached_page(
+        request,
+        build,
+        depends_on=pages.signature([round_]),
+        last_modified=round_.published_at,
+    )
+
+
+@require_safe
+def package(request: HttpRequest, ref: RoundRef) -> HttpResponse:
+    """The round's data package (zip): its rows as CSV, the report as JSON, a README."""
+    round_ = pages.published_round(ref)
+    return _download(
+        request,
+        round_,
+        lambda: packages.build_round_package(round_),
+        f"{packages.package_name(round_)}.zip",
+        "application/zip",
+    )
+
+
+@require_safe
+def scores(request: HttpRequest, ref: RoundRef) -> HttpResponse:
+    """The round's computed figures as CSV."""
+    round_ = pages.published_round(ref)
+    return _download(
+        request,
+        round_,
+        lambda: packages.scores_csv(round_),
+        f"{packages.package_name(round_)}-scores.csv",
+        "text/csv; charset=utf-8",
+    )

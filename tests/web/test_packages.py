@@ -1,0 +1,167 @@
+"""A round's data package: complete enough to recompute every figure, and the same bytes
+for the same round."""
+
+import contextlib
+import csv
+import io
+import json
+import os
+import re
+import zipfile
+
+import pytest
+from django.utils import translation
+
+from assessments import packages
+from assessments.models import Citation, Round
+from assessments.selectors import round_report
+
+from ..factories import AssessmentFactory, LegalActFactory, RoundFactory, rate
+
+pytestmark = pytest.mark.django_db
+
+FILES = {
+    "README.md",
+    "round.json",
+    "subjects.csv",
+    "pairs.csv",
+    "dimensions.csv",
+    "processes.csv",
+    "ratings.csv",
+    "citations.csv",
+    "legal_acts.csv",
+    "legal_act_editions.csv",
+    "recommendations.csv",
+    "initiatives.csv",
+    "published_figures.csv",
+    "scores.csv",
+}
+
+
+def unpack(data: bytes) -> dict[str, bytes]:
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        return {name.split("/", 1)[1]: archive.read(name) for name in archive.namelist()}
+
+
+def rows(files, name):
+    return list(csv.DictReader(io.StringIO(files[name].decode())))
+
+
+@pytest.fixture
+def package(study_round):
+    """The 2016 package, built once per test (loading the study is the slow part)."""
+    data = packages.build_round_package(study_round)
+    return study_round, data, unpack(data)
+
+
+def test_the_2016_package(package, tmp_path, subtests):
+    study_round, data, files = package
+    for check in (
+        same_bytes_for_the_same_round,
+        every_file_the_readme_lists,
+        the_readme_recipe_recomputes_the_pair_indices,
+        round_json_holds_the_report_and_the_exact_figures,
+        printed_figures_stand_beside_the_computed_ones,
+        the_scores_csv_is_the_one_in_the_package,
+    ):
+        with subtests.test(check=check.__name__):
+            check(study_round, data, files, tmp_path)
+
+
+def same_bytes_for_the_same_round(study_round, data, files, tmp_path):
+    with translation.override("ru"):  # the page's language does not leak into the package
+        again = packages.build_round_package(study_round)
+    assert again == data
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        infos = archive.infolist()
+    assert {i.filename.split("/")[0] for i in infos} == {"accountability-2016-v1"}
+    assert len({i.date_time for i in infos}) == 1
+
+
+def every_file_the_readme_lists(study_round, data, files, tmp_path):
+    assert set(files) == FILES
+    readme = files["README.md"].decode()
+    for name in FILES:
+        assert f"`{name}`" in readme
+    assert len(rows(files, "ratings.csv")) == 19 * 4
+    assert len(rows(files, "processes.csv")) == 19
+    assert {r["act"] for r in rows(files, "citations.csv")} <= {
+        r["act"] for r in rows(files, "legal_acts.csv")
+    }
+
+
+def the_readme_recipe_recomputes_the_pair_indices(study_round, data, files, tmp_path):
+    for name, content in files.items():
+        (tmp_path / name).write_bytes(content)
+    recipe = re.search(r"```python\n(.*?)```", files["README.md"].decode(), re.S).group(1)
+    out = io.StringIO()
+    cwd = os.getcwd()
+    os.chdir(tmp_path)
+    try:
+        with contextlib.redirect_stdout(out):
+            exec(recipe, {})
+    finally:
+        os.chdir(cwd)
+    printed = {
+        pair: round(float(value), 2)
+        for pair, value in (line.split() for line in out.getvalue().splitlines())
+    }
+    expected = {p["pair"]: p["index"] for p in round_report(study_round).as_dict()["pairs"]}
+    assert printed == expected
+
+
+def round_json_holds_the_report_and_the_exact_figures(study_round, data, files, tmp_path):
+    content = json.loads(files["round.json"])
+    with translation.override("en"):
+        report = round_report(study_round).as_dict()
+    assert content["report"] == json.loads(json.dumps(report))
+    assert content["exact"]["pairs"]["citizens-parties"] == "2/9"
+    assert content["exact"]["overall_index"] == "23/54"
+    assert [d["code"] for d in content["methodology"]["dimensions"]] == [
+        "rules",
+        "demand",
+        "motivation",
+        "enforcement",
+    ]
+    assert set(content["names"]["pair"]["citizens-parties"]) == {"ky", "ru", "en"}
+
+
+def printed_figures_stand_beside_the_computed_ones(study_round, data, files, tmp_path):
+    figures = rows(files, "published_figures.csv")
+    parties = next(
+        f for f in figures if f["kind"] == "pair_index" and f["pair"] == "citizens-parties"
+    )
+    assert (parties["printed"], parties["computed"], parties["agrees"]) == ("11", "22", "false")
+    overall = next(f for f in figures if f["kind"] == "overall_index")
+    assert (overall["printed"], overall["computed"], overall["agrees"]) == ("43", "43", "true")
+    assert sum(f["agrees"] == "false" for f in figures) == 19
+
+
+def the_scores_csv_is_the_one_in_the_package(study_round, data, files, tmp_path):
+    assert files["scores.csv"] == packages.scores_csv(study_round)
+    indices = {
+        r["code"]: r["percent_rounded"]
+        for r in rows(files, "scores.csv")
+        if r["figure"] == "pair_index"
+    }
+    assert indices == {
+        "citizens-parliament": "33",
+        "citizens-executive": "17",
+        "citizens-parties": "22",
+        "parliament-executive": "67",
+        "parties-parliament": "100",
+    }
+
+
+def test_free_text_cannot_become_a_spreadsheet_formula():
+    round_ = RoundFactory(status=Round.Status.DRAFT)
+    assessment = AssessmentFactory(round=round_, title_en='=HYPERLINK("http://x")')
+    rate(assessment, rules=1, demand=1, motivation=1, enforcement=0)
+    Citation.objects.create(assessment=assessment, act=LegalActFactory(), note_en="+1 note")
+    files = unpack(packages.build_round_package(round_))
+    (process,) = rows(files, "processes.csv")
+    assert process["title_en"] == '\'=HYPERLINK("http://x")'
+    assert rows(files, "citations.csv")[0]["note_en"] == "'+1 note"
+    # Numbers are numbers: only text is defused.
+    assert rows(files, "ratings.csv")[0]["value"] == "1"
+    assert "(draft)" in files["README.md"].decode()
