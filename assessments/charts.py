@@ -8,18 +8,22 @@ should also show the figures in a table.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from decimal import ROUND_HALF_UP, Decimal
 from html import escape
 
-WIDTH = 640
+WIDTH = 720
 BAR_HEIGHT = 22
 GAP = 10
-LABEL_WIDTH = 260
+LABEL_WIDTH = 300  # 34 characters at 13px sans-serif
 PALETTE = ["#1f5f8b", "#c0504d", "#4f8f3a", "#8064a2", "#d68b00", "#2c9fa3", "#7f7f7f"]
 IDEAL = "#d9d9d9"
 
 
 def _fmt(value: float | None) -> str:
-    return "–" if value is None else f"{value:.0f}%"
+    # Half up, as the study rounds (format() would round 12.5 to 12).
+    if value is None:
+        return "–"
+    return f"{Decimal(str(value)).quantize(Decimal(1), rounding=ROUND_HALF_UP)}%"
 
 
 def _svg(title: str, desc: str, height: int, body: str, width: int = WIDTH) -> str:
@@ -125,7 +129,9 @@ def line_chart(
     return _svg(title, desc, height, "".join(body))
 
 
-def _short(text: str, limit: int = 38) -> str:
+def _short(text: str, limit: int = 34) -> str:
+    # Long Kyrgyz and Russian names would run past the label column; the full
+    # name is in the chart's <desc> and in the table every page shows beside it.
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 

@@ -11,6 +11,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from fractions import Fraction
 
+from django.utils.translation import gettext as _
+
 from . import scoring
 from .models import Citation, Pair, ProcessAssessment, Rating, Round, Subject
 from .selectors import round_inputs, round_ratings
@@ -95,10 +97,10 @@ class RoundComparison:
     def methodology_warning(self) -> str | None:
         if self.same_methodology:
             return None
-        return (
-            f"The rounds use different methodologies ({self.before.methodology.label} and "
-            f"{self.after.methodology.label}): like is not compared with like."
-        )
+        return _(
+            "The rounds use different methodologies (%(before)s and %(after)s): "
+            "like is not compared with like."
+        ) % {"before": self.before.methodology.label, "after": self.after.methodology.label}
 
 
 def _citation_labels(round_: Round) -> dict[str, set[str]]:
