@@ -13,8 +13,8 @@ from django.db.models import Prefetch
 from . import scoring
 from .models import (
     Citation,
-    ExpertRating,
     Dimension,
+    ExpertRating,
     Methodology,
     Pair,
     ProcessAssessment,
