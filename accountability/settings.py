@@ -4,6 +4,7 @@ Every variable is listed in `.env.example`. Without any, the service runs on
 SQLite with DEBUG off; `./dev.sh` turns DEBUG on for the quick start.
 """
 
+import datetime
 import sys
 from pathlib import Path
 
@@ -132,21 +133,64 @@ MEDIA_ROOT = BASE_DIR / "media"
 
 # History: a change reason is free text, not the library's default 100 characters.
 SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
+# Reverting writes the row directly; restores go through services.restore_rating instead.
+SIMPLE_HISTORY_REVERT_DISABLED = True
 
 IMPORT_EXPORT_USE_TRANSACTIONS = True
 IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = True
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False
 
+# The API (assessments/api/). Throttle rates are per client per period; in production the
+# counters live in the shared cache (CACHE_URL), or each worker would count on its own.
 REST_FRAMEWORK = {
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "assessments.api.schema.AutoSchema",
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "knox.auth.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_FILTER_BACKENDS": [
+        "django_filters.rest_framework.DjangoFilterBackend",
+        "rest_framework.filters.OrderingFilter",
+    ],
+    "DEFAULT_PAGINATION_CLASS": "assessments.api.pagination.PageNumberPagination",
+    "PAGE_SIZE": 50,
+    "DEFAULT_THROTTLE_CLASSES": [
+        "assessments.api.throttling.AnonRateThrottle",
+        "assessments.api.throttling.UserRateThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": env.str("API_THROTTLE_ANON", default="120/minute"),
+        "user": env.str("API_THROTTLE_USER", default="1200/minute"),
+        "login": env.str("API_THROTTLE_LOGIN", default="10/minute"),
+    },
+    "EXCEPTION_HANDLER": "assessments.api.errors.exception_handler",
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
+}
+REST_KNOX = {
+    "TOKEN_TTL": datetime.timedelta(days=env.int("API_TOKEN_TTL_DAYS", default=30)),
+    "AUTH_HEADER_PREFIX": "Token",
+    "AUTO_REFRESH": False,
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Accountability assessments API",
+    "DESCRIPTION": (
+        "Expert panels' ratings of how accountable the authorities are to the people, "
+        "round after round, with the figures computed from them. See docs/api.md."
+    ),
     "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "RoundStatusEnum": "assessments.models.Round.Status",
+        "ThreadStatusEnum": "assessments.models.Thread.Status",
+    },
 }
 
 # Production hardening: on unless DEBUG (or the test run, whose client speaks plain HTTP).

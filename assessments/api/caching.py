@@ -1,0 +1,299 @@
+"""Published rounds' responses as ready bytes, with ETag, Last-Modified and 304.
+
+A published round never changes (services refuse, and the database too), so what
+the API says about it — its scores, a comparison, the time series — can be
+computed once per language and format and then served without a query: at this
+service's size a single query per request halves throughput (STACK.md, trap 6).
+
+Two levels:
+- The index of published rounds (year, version → pk, status, publication time,
+  methodology): one query to build, kept in the shared cache (Redis in
+  production) for INDEX_TTL seconds. Saving a round or a row whose names appear
+  in the responses (pairs, subjects, processes, dimensions, methodologies, acts)
+  drops it and changes the generation, so the index's `stamp` changes.
+- Response bodies, keyed by everything they depend on (the rounds' pk, version
+  and status, language, format, the stamp): in the shared cache, and in a small
+  per-process LRU. The index is also kept in each process for INDEX_LOCAL_TTL
+  seconds, so that a hit usually costs neither a query nor a cache round trip.
+
+What can lag: another process sees a publication up to INDEX_LOCAL_TTL seconds
+later; a change made by a process that never imported this module (a management
+command run on its own) is seen after at most INDEX_TTL seconds.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import threading
+import time
+import uuid
+from collections import OrderedDict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models.signals import post_delete, post_save
+from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
+from django.utils.cache import patch_cache_control
+from django.utils.http import http_date, parse_etags, parse_http_date_safe, quote_etag
+
+from assessments.models import Round
+
+# Bump when the shape of a cached payload changes, so old bodies are not served.
+PAYLOAD_VERSION = "1"
+INDEX_KEY = f"api:v{PAYLOAD_VERSION}:published-rounds"
+GENERATION_KEY = f"api:v{PAYLOAD_VERSION}:generation"
+INDEX_TTL = 60
+# Each process also keeps the index this long, sparing a round trip to the shared cache
+# on every request; a publication elsewhere is seen at most this much later.
+INDEX_LOCAL_TTL = 2.0
+BODY_TTL = 24 * 60 * 60
+LOCAL_ENTRIES = 256
+# Browsers and proxies may reuse a published round's response for this long without
+# asking; after that a conditional request costs a 304. Modest, because shared names
+# (a pair's, a subject's) can still be corrected.
+MAX_AGE = 5 * 60
+
+# Rows whose names or codes appear in cached responses.
+WATCHED_MODELS = (
+    "Round",
+    "Methodology",
+    "Dimension",
+    "Subject",
+    "Pair",
+    "Process",
+    "LegalAct",
+    "LegalActEdition",
+)
+
+
+@dataclass(frozen=True)
+class RoundRef:
+    """A published round as the index knows it: enough to name it and key its responses."""
+
+    pk: int
+    year: int
+    version: int
+    status: str
+    published_at: datetime.datetime | None
+    methodology_code: str
+    methodology_version: str
+
+    @property
+    def key(self) -> str:
+        return f"{self.pk}.{self.version}.{self.status}"
+
+    def named(self) -> dict[str, dict[str, object]]:
+        return {
+            "round": {"year": self.year, "version": self.version, "status": self.status},
+            "methodology": {"code": self.methodology_code, "version": self.methodology_version},
+        }
+
+
+@dataclass(frozen=True)
+class PublishedRounds:
+    stamp: str
+    rounds: tuple[RoundRef, ...]
+
+    def find(self, year: int, version: int | None = None) -> RoundRef | None:
+        """The round of `year` in `version`, or by default its current published version."""
+        of_year = [r for r in self.rounds if r.year == year]
+        if version is not None:
+            return next((r for r in of_year if r.version == version), None)
+        current = [r for r in of_year if r.status == Round.Status.PUBLISHED] or of_year
+        return max(current, key=lambda r: r.version, default=None)
+
+    def current(self) -> list[RoundRef]:
+        """The current published version of every year, oldest first."""
+        return [r for r in self.rounds if r.status == Round.Status.PUBLISHED]
+
+
+_index_local: tuple[float, PublishedRounds] | None = None
+
+
+def published_rounds() -> PublishedRounds:
+    global _index_local
+    now = time.monotonic()
+    local = _index_local
+    if local is not None and now - local[0] < INDEX_LOCAL_TTL:
+        return local[1]
+    index = cache.get(INDEX_KEY)
+    if index is None:
+        index = _build_index()
+        cache.set(INDEX_KEY, index, INDEX_TTL)
+    _index_local = (now, index)
+    return index
+
+
+def _build_index() -> PublishedRounds:
+    rows = tuple(
+        RoundRef(*row)
+        for row in Round.objects.published()
+        .order_by("year", "version")
+        .values_list(
+            "pk",
+            "year",
+            "version",
+            "status",
+            "published_at",
+            "methodology__code",
+            "methodology__version",
+        )
+    )
+    generation = cache.get(GENERATION_KEY)
+    if generation is None:
+        cache.add(GENERATION_KEY, uuid.uuid4().hex, None)
+        generation = cache.get(GENERATION_KEY, "")
+    stamp = hashlib.sha256(repr((generation, rows)).encode()).hexdigest()[:16]
+    return PublishedRounds(stamp=stamp, rounds=rows)
+
+
+def forget_published_rounds() -> None:
+    """Drop the index and start a new generation: every cached body is then rebuilt."""
+    global _index_local
+    _index_local = None
+    cache.set(GENERATION_KEY, uuid.uuid4().hex, None)
+    cache.delete(INDEX_KEY)
+
+
+def _on_change(sender: type, **kwargs: object) -> None:
+    # Now, and again after the commit: a request rebuilding the index between the
+    # save and the commit would otherwise cache what is about to change.
+    forget_published_rounds()
+    transaction.on_commit(forget_published_rounds)
+
+
+for _model in WATCHED_MODELS:
+    for _signal in (post_save, post_delete):
+        _signal.connect(
+            _on_change,
+            sender=f"assessments.{_model}",
+            dispatch_uid=f"api-cache-{_signal is post_save}-{_model}",
+        )
+
+
+# --- bodies ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CachedBody:
+    body: bytes
+    content_type: str
+    etag: str
+
+
+_local: OrderedDict[str, CachedBody] = OrderedDict()
+_local_lock = threading.Lock()
+
+
+def body_key(*parts: object) -> str:
+    # Hashed: parts may hold client-chosen text, and cache backends limit key characters.
+    text = "|".join(str(p) for p in (PAYLOAD_VERSION, *parts))
+    return f"api:v{PAYLOAD_VERSION}:body:{hashlib.sha256(text.encode()).hexdigest()}"
+
+
+def cached_body(key: str, build: Callable[[], tuple[bytes, str]]) -> CachedBody:
+    entry = peek(key)
+    if entry is None:
+        entry = make_body(*build())
+        cache.set(key, entry, BODY_TTL)
+        _remember(key, entry)
+    return entry
+
+
+def peek(key: str) -> CachedBody | None:
+    """The cached body under `key`, from this process or the shared cache; None if not cached."""
+    with _local_lock:
+        entry = _local.get(key)
+        if entry is not None:
+            _local.move_to_end(key)
+            return entry
+    entry = cache.get(key)
+    if entry is not None:
+        _remember(key, entry)
+    return entry
+
+
+def _remember(key: str, entry: CachedBody) -> None:
+    with _local_lock:
+        _local[key] = entry
+        while len(_local) > LOCAL_ENTRIES:
+            _local.popitem(last=False)
+
+
+def make_body(body: bytes, content_type: str) -> CachedBody:
+    return CachedBody(body, content_type, quote_etag(hashlib.sha256(body).hexdigest()[:32]))
+
+
+def clear_local() -> None:
+    global _index_local
+    _index_local = None
+    with _local_lock:
+        _local.clear()
+
+
+# --- conditional responses ---------------------------------------------------------
+
+
+def latest(times: Iterable[datetime.datetime | None]) -> datetime.datetime | None:
+    present = [t for t in times if t is not None]
+    return max(present) if present else None
+
+
+def is_not_modified(
+    request: HttpRequest, etag: str, last_modified: datetime.datetime | None = None
+) -> bool:
+    """RFC 9110 §13.2.2: If-None-Match (weak comparison) wins over If-Modified-Since."""
+    if_none_match = request.META.get("HTTP_IF_NONE_MATCH")
+    if if_none_match is not None:
+        if if_none_match.strip() == "*":
+            return True
+        wanted = _opaque(etag)
+        return any(_opaque(tag) == wanted for tag in parse_etags(if_none_match))
+    if_modified_since = request.META.get("HTTP_IF_MODIFIED_SINCE")
+    if if_modified_since is None or last_modified is None:
+        return False
+    since = parse_http_date_safe(if_modified_since)
+    return since is not None and int(last_modified.timestamp()) <= since
+
+
+def _opaque(etag: str) -> str:
+    return etag.removeprefix("W/")
+
+
+def respond(
+    request: HttpRequest,
+    entry: CachedBody,
+    *,
+    last_modified: datetime.datetime | None,
+    public: bool,
+    filename: str | None = None,
+) -> HttpResponse:
+    """The body, or 304 when the client has it; marked cacheable when every round is published."""
+    if is_not_modified(request, entry.etag, last_modified):
+        response: HttpResponse = HttpResponseNotModified()
+    else:
+        response = HttpResponse(entry.body, content_type=entry.content_type)
+        if filename:
+            response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    mark(response, etag=entry.etag, last_modified=last_modified, public=public)
+    return response
+
+
+def mark(
+    response: HttpResponse,
+    *,
+    etag: str,
+    last_modified: datetime.datetime | None = None,
+    public: bool,
+) -> None:
+    response["ETag"] = etag
+    if last_modified is not None:
+        response["Last-Modified"] = http_date(int(last_modified.timestamp()))
+    if public:
+        patch_cache_control(response, public=True, max_age=MAX_AGE)
+    else:
+        # Not published, or depends on who asks: keep it, but ask before reusing it.
+        patch_cache_control(response, private=True, no_cache=True)

@@ -1,0 +1,239 @@
+"""Query filters and orderings, named from the domain rather than from table paths.
+
+Everything assessed in a round filters alike: `round` (`2016` for the current
+version of a year, `2016-v2` for one version), `year` (every version), `version`,
+`pair` and `process` (codes), `subject` (a subject's code, as principal or agent)
+and, where it applies, `dimension` (a code). `ordering` takes the names listed
+in the schema, `-` first for descending.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import django_filters as filters
+from django import forms
+from django.core.validators import RegexValidator
+from django.db.models import Case, Q, QuerySet, Value, When
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+
+from assessments import models
+from assessments.models import Round
+
+from .permissions import visible_rounds
+from .serializers import MAX_ID, ROUND_REF
+
+
+@extend_schema_field(OpenApiTypes.INT)
+class IntegerFilter(filters.NumberFilter):
+    """A whole number within what the column holds (a larger one is a 400, not a crash)."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args: Any, max_value: int = 32767, **kwargs: Any) -> None:
+        super().__init__(*args, min_value=0, max_value=max_value, **kwargs)
+
+
+def current_round(rounds: QuerySet[Round], year: int, version: int | None) -> Round | None:
+    """The round named: that version, or the year's current published one (else its latest)."""
+    rounds = rounds.filter(year=year)
+    if version is not None:
+        return rounds.filter(version=version).first()
+    published_first = Case(When(status=Round.Status.PUBLISHED, then=Value(0)), default=Value(1))
+    return rounds.order_by(published_first, "-version").first()
+
+
+class AssessedFilterSet(filters.FilterSet):
+    """Filters for what is assessed in a round; `assessment_path` leads to the assessment."""
+
+    assessment_path = "assessment"
+
+    round = filters.CharFilter(
+        method="filter_round",
+        validators=[RegexValidator(ROUND_REF)],
+        help_text="`2016`: the current version of 2016; `2016-v1`: that version.",
+    )
+    year = IntegerFilter(method="filter_year", help_text="Every version of this year's round.")
+    version = IntegerFilter(method="filter_version")
+    pair = filters.CharFilter(method="filter_pair", help_text="A pair's code.")
+    process = filters.CharFilter(method="filter_process", help_text="A process's code.")
+    subject = filters.CharFilter(
+        method="filter_subject", help_text="A subject's code, as the pair's principal or agent."
+    )
+
+    def path(self, rest: str) -> str:
+        return f"{self.assessment_path}__{rest}" if self.assessment_path else rest
+
+    def filter_round(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        match = ROUND_REF.match(value)
+        version = int(match["version"]) if match and match["version"] else None
+        user = getattr(self.request, "user", None)
+        round_ = current_round(visible_rounds(user), int(match["year"]), version) if match else None
+        if round_ is None:
+            return queryset.none()
+        return queryset.filter(**{self.path("round"): round_})
+
+    def filter_year(self, queryset: QuerySet, name: str, value: int) -> QuerySet:
+        return queryset.filter(**{self.path("round__year"): value})
+
+    def filter_version(self, queryset: QuerySet, name: str, value: int) -> QuerySet:
+        return queryset.filter(**{self.path("round__version"): value})
+
+    def filter_pair(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        return queryset.filter(**{self.path("process__pair__code"): value})
+
+    def filter_process(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        return queryset.filter(**{self.path("process__code"): value})
+
+    def filter_subject(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        return queryset.filter(
+            Q(**{self.path("process__pair__principal__code"): value})
+            | Q(**{self.path("process__pair__agent__code"): value})
+        )
+
+
+def _ordering(assessment_path: str, *extra: tuple[str, str]) -> filters.OrderingFilter:
+    def p(rest: str) -> str:
+        return f"{assessment_path}__{rest}" if assessment_path else rest
+
+    return filters.OrderingFilter(
+        fields=(
+            (p("round__year"), "year"),
+            (p("round__version"), "version"),
+            (p("process__pair__position"), "pair"),
+            (p("process__position"), "process"),
+            *extra,
+        )
+    )
+
+
+class AssessmentFilter(AssessedFilterSet):
+    assessment_path = ""
+    verdict = filters.ChoiceFilter(choices=models.ProcessAssessment.Verdict.choices)
+    ordering = _ordering("")
+
+    class Meta:
+        model = models.ProcessAssessment
+        fields: list[str] = []
+
+
+class RatingFilter(AssessedFilterSet):
+    dimension = filters.CharFilter(field_name="dimension__code", help_text="A dimension's code.")
+    ordering = _ordering("assessment", ("dimension__position", "dimension"), ("value", "value"))
+
+    class Meta:
+        model = models.Rating
+        fields = ["carried_over"]
+
+
+class ExpertRatingFilter(AssessedFilterSet):
+    dimension = filters.CharFilter(field_name="dimension__code", help_text="A dimension's code.")
+    expert = filters.CharFilter(field_name="expert__username", help_text="The expert's username.")
+    ordering = _ordering(
+        "assessment",
+        ("dimension__position", "dimension"),
+        ("value", "value"),
+        ("updated_at", "updated_at"),
+    )
+
+    class Meta:
+        model = models.ExpertRating
+        fields: list[str] = []
+
+
+class CitationFilter(AssessedFilterSet):
+    dimension = filters.CharFilter(field_name="dimension__code", help_text="A dimension's code.")
+    act = filters.CharFilter(field_name="act__code", help_text="A legal act's code.")
+    ordering = _ordering("assessment", ("position", "position"))
+
+    class Meta:
+        model = models.Citation
+        fields = ["needs_reverification"]
+
+
+class ThreadFilter(AssessedFilterSet):
+    dimension = filters.CharFilter(field_name="dimension__code", help_text="A dimension's code.")
+    ordering = _ordering("assessment", ("created_at", "created_at"))
+
+    class Meta:
+        model = models.Thread
+        fields = ["status"]
+
+
+class CommentFilter(AssessedFilterSet):
+    assessment_path = "thread__assessment"
+    ordering = _ordering("thread__assessment", ("created_at", "created_at"))
+
+    # A plain number, not a choice among threads: that would say which ids exist.
+    thread = IntegerFilter(field_name="thread_id", max_value=MAX_ID)
+
+    class Meta:
+        model = models.Comment
+        fields: list[str] = []
+
+
+class RoundFilter(filters.FilterSet):
+    year = IntegerFilter()
+    version = IntegerFilter()
+    methodology = filters.CharFilter(
+        field_name="methodology__code", help_text="A methodology's code."
+    )
+    ordering = filters.OrderingFilter(
+        fields=(("year", "year"), ("version", "version"), ("published_at", "published_at"))
+    )
+
+    class Meta:
+        model = models.Round
+        fields = ["status"]
+
+
+class MethodologyFilter(filters.FilterSet):
+    class Meta:
+        model = models.Methodology
+        fields = ["code"]
+
+
+class SubjectFilter(filters.FilterSet):
+    ordering = filters.OrderingFilter(fields=(("position", "position"), ("code", "code")))
+
+    class Meta:
+        model = models.Subject
+        fields = ["kind", "role"]
+
+
+class PairFilter(filters.FilterSet):
+    subject = filters.CharFilter(method="filter_subject", help_text="As principal or agent.")
+    principal = filters.CharFilter(field_name="principal__code")
+    agent = filters.CharFilter(field_name="agent__code")
+    ordering = filters.OrderingFilter(fields=(("position", "position"), ("code", "code")))
+
+    class Meta:
+        model = models.Pair
+        fields: list[str] = []
+
+    def filter_subject(self, queryset: QuerySet, name: str, value: Any) -> QuerySet:
+        return queryset.filter(Q(principal__code=value) | Q(agent__code=value))
+
+
+class ProcessFilter(filters.FilterSet):
+    pair = filters.CharFilter(field_name="pair__code", help_text="A pair's code.")
+    subject = filters.CharFilter(method="filter_subject", help_text="As principal or agent.")
+    ordering = filters.OrderingFilter(
+        fields=(("pair__position", "pair"), ("position", "position"), ("code", "code"))
+    )
+
+    class Meta:
+        model = models.Process
+        fields: list[str] = []
+
+    def filter_subject(self, queryset: QuerySet, name: str, value: Any) -> QuerySet:
+        return queryset.filter(Q(pair__principal__code=value) | Q(pair__agent__code=value))
+
+
+class LegalActFilter(filters.FilterSet):
+    ordering = filters.OrderingFilter(fields=(("code", "code"), ("adopted_on", "adopted_on")))
+
+    class Meta:
+        model = models.LegalAct
+        fields = ["kind"]

@@ -1,0 +1,39 @@
+"""Which language an API response speaks: `?lang=`, else Accept-Language, else Kyrgyz.
+
+API addresses are not language-prefixed, and the language cookie of the web
+pages is ignored on purpose: an API response then depends only on the request
+line and headers named in `Vary`, so shared caches and our own response cache
+can key on them.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.http import HttpRequest
+from django.utils.translation import get_supported_language_variant
+from django.utils.translation.trans_real import parse_accept_lang_header
+
+LANGUAGES = [code for code, _name in settings.LANGUAGES]
+
+
+class UnknownLanguage(ValueError):
+    pass
+
+
+def requested_language(request: HttpRequest) -> str:
+    """The response language; raises UnknownLanguage for a `lang` this service doesn't speak."""
+    asked = request.GET.get("lang")
+    if asked is not None and asked not in LANGUAGES:
+        raise UnknownLanguage(asked)
+    return asked or accepted_language(request)
+
+
+def accepted_language(request: HttpRequest) -> str:
+    for code, _quality in parse_accept_lang_header(request.META.get("HTTP_ACCEPT_LANGUAGE", "")):
+        if code == "*":
+            break
+        try:
+            return get_supported_language_variant(code)
+        except LookupError:
+            continue
+    return settings.LANGUAGE_CODE

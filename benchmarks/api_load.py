@@ -1,0 +1,557 @@
+"""Load the API's figures endpoints under gunicorn and PostgreSQL, beside a trivial view.
+
+    .venv/bin/python benchmarks/api_load.py          # 30 rounds x 300 processes, about 6 minutes
+    .venv/bin/python benchmarks/api_load.py --passes 5 --duration 10 --workers 2
+
+What it does, and undoes:
+1. creates its own PostgreSQL database (acc_bench on 127.0.0.1:5432, user postgres),
+   migrates it and fills it with bulk_create: ROUNDS published rounds of PROCESSES
+   processes in 10 pairs, four consensus ratings each, ten experts' own ratings of
+   every one of them, a citation per assessment and printed pair indices (some wrong);
+2. starts gunicorn (sync workers, as in production) on a free loopback port, with the
+   settings of benchmarks/api_load_settings.py: the product's plus a trivial
+   JsonResponse view at /bench/trivial/, throttling off; and a second one with the
+   product's throttling on, loaded from random client addresses (X-Forwarded-For) as
+   real traffic would be. The cache is Redis at 127.0.0.1:6379 when it answers
+   (production's shape), else per-process memory;
+3. asks each endpoint once (cold: computed and cached), warms up, then loads each for
+   a fixed time with wrk (or, without wrk, a bounded Python client), in several
+   passes that interleave the endpoints, so that a machine busy with other work
+   weighs on all of them alike: requests per second, latency percentiles and
+   non-2xx answers, which must be 0;
+4. stops gunicorn and drops the database, whatever happened.
+
+Not collected by pytest (benchmarks/ is outside testpaths).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import http.client
+import os
+import random
+import re
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+PYTHON = sys.executable
+DB_NAME = "acc_bench"
+SERVER = "postgres://postgres@127.0.0.1:5432"
+
+
+@dataclass
+class Result:
+    name: str
+    url: str
+    requests_per_second: float
+    p50_ms: float
+    p90_ms: float
+    p99_ms: float
+    non_2xx: int
+    requests: int
+    cold_ms: float | None = None
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--rounds", type=int, default=30)
+    parser.add_argument("--processes", type=int, default=300)
+    parser.add_argument("--experts", type=int, default=10)
+    parser.add_argument(
+        "--duration", type=int, default=5, help="seconds of load per endpoint and pass"
+    )
+    parser.add_argument(
+        "--passes",
+        type=int,
+        default=3,
+        help="rounds over all endpoints; interleaving them evens out a busy machine",
+    )
+    parser.add_argument("--warmup", type=int, default=3, help="seconds of warm-up per endpoint")
+    parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn sync workers")
+    parser.add_argument(
+        "--no-throttled",
+        action="store_true",
+        help="skip the second server, the one with the product's throttling on",
+    )
+    parser.add_argument(
+        "--no-redis", action="store_true", help="per-process memory cache even if Redis answers"
+    )
+    parser.add_argument("--python-client", action="store_true", help="don't use wrk")
+    parser.add_argument("--only-data", action="store_true", help="generate, then stop")
+    parser.add_argument(
+        "--keep-database", action="store_true", help=f"leave {DB_NAME} for a look afterwards"
+    )
+    args = parser.parse_args()
+
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"{SERVER}/{DB_NAME}",
+        "DJANGO_SETTINGS_MODULE": "benchmarks.api_load_settings",
+        "DJANGO_SECRET_KEY": "benchmark-only-not-a-secret-" + "x" * 40,
+        "DJANGO_DEBUG": "false",
+        "DJANGO_SECURE_SSL_REDIRECT": "false",
+        "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "BENCH_CACHE_PREFIX": f"acc-bench-{uuid.uuid4().hex[:8]}",
+        "BENCH_THROTTLE": "0",
+        "PYTHONPATH": str(ROOT),
+    }
+    if not args.no_redis and _redis_answers():
+        env["CACHE_URL"] = "redis://127.0.0.1:6379/0"
+    cache = "Redis" if "CACHE_URL" in env else "per-process memory (no Redis)"
+    client = "python" if args.python_client or not shutil.which("wrk") else "wrk"
+
+    _create_database()
+    servers: list[subprocess.Popen] = []
+    try:
+        started = time.monotonic()
+        _run_django(env, "migrate", "--noinput", "-v0")
+        _run_django(
+            env, "generate", str(args.rounds), str(args.processes), str(args.experts), quiet=False
+        )
+        print(f"database ready in {time.monotonic() - started:.0f} s")
+        if args.only_data:
+            return
+        port = _free_port()
+        servers.append(_start_gunicorn(env, port, args.workers))
+        base = f"http://127.0.0.1:{port}"
+        first, last = 2000 - args.rounds + 1, 2000
+        scores = f"/api/v1/rounds/{last}/scores/?lang=en"
+        compare = f"/api/v1/compare/?a={first}&b={last}&lang=en"
+        series = "/api/v1/series/?lang=en"
+        # (name, url, from many client addresses)
+        endpoints = [
+            ("trivial JsonResponse", base + "/bench/trivial/", False),
+            ("scores (JSON)", base + scores, False),
+            ("scores (CSV)", base + scores + "&format=csv", False),
+            ("comparison", base + compare, False),
+            ("time series", base + series, False),
+            ("ratings list (DB, 50/page)", f"{base}/api/v1/ratings/?year={last}&lang=en", False),
+        ]
+        if not args.no_throttled:
+            # The same app beside it, throttling on, each request from a random address.
+            throttled_port = _free_port()
+            throttled = {**env, "BENCH_THROTTLE": "1"}
+            servers.append(_start_gunicorn(throttled, throttled_port, args.workers))
+            other = f"http://127.0.0.1:{throttled_port}"
+            endpoints += [
+                ("throttled: trivial", other + "/bench/trivial/", True),
+                ("throttled: scores (JSON)", other + scores, True),
+                ("throttled: comparison", other + compare, True),
+                ("throttled: time series", other + series, True),
+            ]
+        cold = {}
+        for name, url, many in endpoints:
+            cold[name] = _cold(url)
+            _load(client, url, args.warmup, args.connections, many)
+        passes: dict[str, list[Result]] = {name: [] for name, _url, _many in endpoints}
+        for i in range(args.passes):
+            # Each pass starts at another endpoint: none always runs first or last.
+            for name, url, many in endpoints[i:] + endpoints[:i]:
+                passes[name].append(_load(client, url, args.duration, args.connections, many))
+        results = [_combine(name, passes[name], cold[name]) for name, _url, _many in endpoints]
+        _report(results, args, cache, client)
+    finally:
+        for server in servers:
+            server.send_signal(signal.SIGTERM)
+            try:
+                server.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                server.kill()
+        if not args.keep_database:
+            _drop_database()
+
+
+# --- the database --------------------------------------------------------------------------
+
+
+def _admin():
+    import psycopg
+
+    return psycopg.connect(f"{SERVER}/postgres", autocommit=True)
+
+
+def _create_database() -> None:
+    with _admin() as conn:
+        conn.execute(f"DROP DATABASE IF EXISTS {DB_NAME} WITH (FORCE)")
+        conn.execute(f"CREATE DATABASE {DB_NAME}")
+
+
+def _drop_database() -> None:
+    with _admin() as conn:
+        conn.execute(f"DROP DATABASE IF EXISTS {DB_NAME} WITH (FORCE)")
+    print(f"dropped database {DB_NAME}")
+
+
+def _run_django(env: dict[str, str], *argv: str, quiet: bool = True) -> None:
+    """Run Django work in a child process, so that this one holds no connection to the database."""
+    subprocess.run(
+        [PYTHON, __file__, "--django", *argv],
+        env=env,
+        cwd=ROOT,
+        check=True,
+        stdout=subprocess.DEVNULL if quiet else None,
+    )
+
+
+def _django_child(argv: list[str]) -> None:
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    if argv[0] == "generate":
+        _generate(int(argv[1]), int(argv[2]), int(argv[3]))
+    else:
+        call_command(*argv)
+
+
+def _generate(rounds: int, processes: int, experts: int) -> None:
+    """A long synthetic history, written with bulk_create (no history rows, no signals)."""
+    from django.contrib.auth import get_user_model
+    from django.db import transaction
+    from django.utils import timezone
+
+    from assessments import models as m
+
+    rng = random.Random(2016)
+    started = time.monotonic()
+    with transaction.atomic():
+        methodology = m.Methodology.objects.create(
+            code="idea-4d", version="2016", title_en="Four dimensions", title_ky="Төрт өлчөм"
+        )
+        dimensions = m.Dimension.objects.bulk_create(
+            m.Dimension(
+                methodology=methodology,
+                code=code,
+                position=i,
+                name_en=code,
+                name_ky=code,
+                is_scored=code != "demand",
+                is_gating=code == "demand",
+            )
+            for i, code in enumerate(["rules", "demand", "motivation", "enforcement"], 1)
+        )
+        m.ScaleLevel.objects.bulk_create(
+            m.ScaleLevel(methodology=methodology, value=v, label_en=label)
+            for v, label in ((0, "absent"), (1, "present"))
+        )
+        subjects = m.Subject.objects.bulk_create(
+            m.Subject(
+                code=f"subject-{i}",
+                kind=m.Subject.Kind.CITIZENS,
+                role=m.Subject.Role.BOTH,
+                position=i,
+                name_en=f"Subject {i}",
+                name_ky=f"Субъект {i}",
+            )
+            for i in range(6)
+        )
+        links = [(a, b) for a in range(6) for b in range(6) if a != b][:10]
+        pairs = m.Pair.objects.bulk_create(
+            m.Pair(
+                code=f"pair-{i}",
+                principal=subjects[a],
+                agent=subjects[b],
+                position=i,
+                name_en=f"Subject {a} → Subject {b}",
+                name_ky=f"Субъект {a} → Субъект {b}",
+            )
+            for i, (a, b) in enumerate(links)
+        )
+        all_processes = m.Process.objects.bulk_create(
+            m.Process(
+                code=f"process-{i}",
+                pair=pairs[i % len(pairs)],
+                position=i,
+                name_en=f"Process {i}",
+                name_ky=f"Процесс {i}",
+            )
+            for i in range(processes)
+        )
+        act = m.LegalAct.objects.create(
+            code="constitution", kind=m.LegalAct.Kind.CONSTITUTION, title_en="Constitution"
+        )
+        users = get_user_model().objects.bulk_create(
+            get_user_model()(username=f"expert-{i}", password="!") for i in range(experts)
+        )
+        years = range(2000 - rounds + 1, 2001)
+        all_rounds = m.Round.objects.bulk_create(
+            m.Round(
+                year=year,
+                methodology=methodology,
+                status=m.Round.Status.DRAFT,
+                title_en=f"Assessment {year}",
+                title_ky=f"Баалоо {year}",
+            )
+            for year in years
+        )
+        assessments = m.ProcessAssessment.objects.bulk_create(
+            m.ProcessAssessment(
+                round=r, process=p, position=p.position, title_en=p.name_en, title_ky=p.name_ky
+            )
+            for r in all_rounds
+            for p in all_processes
+        )
+        ratings, expert_ratings, citations = [], [], []
+        for a in assessments:
+            citations.append(m.Citation(assessment=a, act=act, article=str(rng.randint(1, 99))))
+            for d in dimensions:
+                value = 1 if d.code == "demand" and rng.random() < 0.9 else rng.randint(0, 1)
+                ratings.append(m.Rating(assessment=a, dimension=d, value=value))
+                expert_ratings.extend(
+                    m.ExpertRating(
+                        assessment=a,
+                        dimension=d,
+                        expert=u,
+                        value=value if rng.random() < 0.8 else 1 - value,
+                    )
+                    for u in users
+                )
+        m.Rating.objects.bulk_create(ratings, batch_size=5000)
+        m.Citation.objects.bulk_create(citations, batch_size=5000)
+        m.ExpertRating.objects.bulk_create(expert_ratings, batch_size=10000)
+        m.PublishedFigure.objects.bulk_create(
+            m.PublishedFigure(
+                round=r,
+                kind=m.PublishedFigure.Kind.PAIR_INDEX,
+                pair=p,
+                value=rng.randint(0, 100),
+                source="synthetic",
+            )
+            for r in all_rounds
+            for p in pairs
+        )
+        # Published last: the database refuses rows added to a published round.
+        for r in all_rounds:
+            m.Round.objects.filter(pk=r.pk).update(
+                status=m.Round.Status.PUBLISHED,
+                published_at=timezone.make_aware(datetime.datetime(r.year, 6, 1)),
+            )
+    # Planner statistics, as a database in service has them (autovacuum would, later).
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    print(
+        f"generated {len(all_rounds)} rounds x {processes} processes: {len(assessments)} "
+        f"assessments, {len(ratings)} ratings, {len(expert_ratings)} experts' ratings, "
+        f"{len(citations)} citations in {time.monotonic() - started:.0f} s"
+    )
+
+
+# --- the server ----------------------------------------------------------------------------
+
+
+def _redis_answers() -> bool:
+    try:
+        with socket.create_connection(("127.0.0.1", 6379), timeout=1) as s:
+            s.sendall(b"PING\r\n")
+            return s.recv(16).startswith(b"+PONG")
+    except OSError:
+        return False
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _start_gunicorn(env: dict[str, str], port: int, workers: int) -> subprocess.Popen:
+    gunicorn = str(Path(PYTHON).parent / "gunicorn")
+    server = subprocess.Popen(
+        [
+            gunicorn,
+            "accountability.wsgi:application",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            str(workers),
+            "--worker-class",
+            "sync",
+            "--log-level",
+            "warning",
+        ],
+        env=env,
+        cwd=ROOT,
+    )
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            if _get(f"http://127.0.0.1:{port}/bench/trivial/")[0] == 200:
+                return server
+        except OSError:
+            pass
+        time.sleep(0.2)
+    server.kill()
+    raise RuntimeError("gunicorn did not answer within 60 s")
+
+
+def _get(url: str, headers: dict[str, str] | None = None) -> tuple[int, bytes]:
+    match = re.match(r"http://([^:/]+):(\d+)(.*)", url)
+    host, port, path = match[1], int(match[2]), match[3]
+    conn = http.client.HTTPConnection(host, port, timeout=60)
+    try:
+        conn.request("GET", path, headers=headers or {})
+        response = conn.getresponse()
+        return response.status, response.read()
+    finally:
+        conn.close()
+
+
+def _cold(url: str) -> float:
+    started = time.perf_counter()
+    status, _body = _get(url)
+    if status != 200:
+        raise RuntimeError(f"{url} answered {status}")
+    return (time.perf_counter() - started) * 1000
+
+
+# --- the load ----------------------------------------------------------------------------
+
+
+LUA = Path(__file__).with_name("api_load_clients.lua")
+
+
+def _load(client: str, url: str, duration: int, connections: int, many: bool) -> Result:
+    if client == "wrk":
+        return _wrk(url, duration, connections, many)
+    return _python_load(url, duration, connections, many)
+
+
+def _wrk(url: str, duration: int, connections: int, many: bool) -> Result:
+    threads = min(2, connections)
+    script = ["-s", str(LUA)] if many else []
+    out = subprocess.run(
+        ["wrk", f"-t{threads}", f"-c{connections}", f"-d{duration}s", "--latency", *script, url],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    percentiles = dict(re.findall(r"^\s+(50|90|99)%\s+([\d.]+\w+)", out, re.MULTILINE))
+    non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    errors = re.search(r"Socket errors: (.*)", out)
+    if errors:
+        print(f"  wrk socket errors for {url}: {errors[1]}")
+    return Result(
+        name="",
+        url=url,
+        requests_per_second=float(re.search(r"Requests/sec:\s+([\d.]+)", out)[1]),
+        p50_ms=_ms(percentiles["50"]),
+        p90_ms=_ms(percentiles["90"]),
+        p99_ms=_ms(percentiles["99"]),
+        non_2xx=int(non_2xx[1]) if non_2xx else 0,
+        requests=int(re.search(r"(\d+) requests in", out)[1]),
+    )
+
+
+def _ms(value: str) -> float:
+    number, unit = re.match(r"([\d.]+)(\w+)", value).groups()
+    return float(number) * {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60000.0}[unit]
+
+
+def _python_load(url: str, duration: int, connections: int, many: bool) -> Result:
+    """A bounded client for machines without wrk: `connections` threads for `duration` s."""
+    latencies: list[float] = []
+    failures = [0]
+    lock = threading.Lock()
+    deadline = time.monotonic() + duration
+
+    def worker() -> None:
+        rng = random.Random()
+        mine, bad = [], 0
+        while time.monotonic() < deadline:
+            started = time.perf_counter()
+            headers = {"X-Forwarded-For": f"10.{rng.randrange(256)}.{rng.randrange(256)}.1"}
+            try:
+                status, _body = _get(url, headers if many else None)
+            except OSError:
+                status = 0
+            mine.append((time.perf_counter() - started) * 1000)
+            bad += not 200 <= status < 300
+        with lock:
+            latencies.extend(mine)
+            failures[0] += bad
+
+    threads = [threading.Thread(target=worker) for _ in range(connections)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    cuts = statistics.quantiles(latencies, n=100)
+    return Result(
+        "",
+        url,
+        len(latencies) / duration,
+        cuts[49],
+        cuts[89],
+        cuts[98],
+        failures[0],
+        len(latencies),
+    )
+
+
+def _combine(name: str, runs: list[Result], cold_ms: float) -> Result:
+    """All passes of one endpoint: total throughput, median of each percentile."""
+    seconds = sum(r.requests / r.requests_per_second for r in runs if r.requests_per_second)
+    return Result(
+        name=name,
+        url=runs[0].url,
+        requests_per_second=sum(r.requests for r in runs) / seconds if seconds else 0.0,
+        p50_ms=statistics.median(r.p50_ms for r in runs),
+        p90_ms=statistics.median(r.p90_ms for r in runs),
+        p99_ms=statistics.median(r.p99_ms for r in runs),
+        non_2xx=sum(r.non_2xx for r in runs),
+        requests=sum(r.requests for r in runs),
+        cold_ms=cold_ms,
+    )
+
+
+def _report(results: list[Result], args: argparse.Namespace, cache: str, client: str) -> None:
+    ceiling = results[0].requests_per_second
+    print()
+    print(
+        f"{args.rounds} rounds x {args.processes} processes, {args.experts} experts each; "
+        f"gunicorn {args.workers} sync workers; cache: {cache}; client: {client}, "
+        f"{args.connections} connections, {args.passes} passes of {args.duration} s per endpoint"
+    )
+    header = (
+        f"{'endpoint':<28} {'req/s':>8} {'of trivial':>10} {'p50 ms':>8} {'p90 ms':>8} "
+        f"{'p99 ms':>8} {'non-2xx':>8} {'cold ms':>9}"
+    )
+    print(header)
+    print("-" * len(header))
+    for r in results:
+        cold = f"{r.cold_ms:9.0f}" if r.cold_ms is not None else ""
+        print(
+            f"{r.name:<28} {r.requests_per_second:8.0f} {r.requests_per_second / ceiling:10.0%} "
+            f"{r.p50_ms:8.2f} {r.p90_ms:8.2f} {r.p99_ms:8.2f} {r.non_2xx:8d} {cold}"
+        )
+    print("(% of trivial: against the trivial view of this run, on the unthrottled server)")
+    for name in ("scores (JSON)", "throttled: scores (JSON)"):
+        scores = next((r for r in results if r.name == name), None)
+        if scores is None:
+            continue
+        share = scores.requests_per_second / ceiling
+        verdict = "meets" if share >= 0.5 else "MISSES"
+        print(f"{name}: {share:.0%} of the trivial view, {verdict} the target of at least half")
+
+
+if __name__ == "__main__":
+    if len(sys.argv) > 1 and sys.argv[1] == "--django":
+        sys.path.insert(0, str(ROOT))
+        _django_child(sys.argv[2:])
+    else:
+        main()

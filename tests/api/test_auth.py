@@ -1,0 +1,66 @@
+"""Tokens for tools and people: log in, use the token, log out."""
+
+from __future__ import annotations
+
+import pytest
+from knox.models import AuthToken
+
+pytestmark = pytest.mark.django_db
+
+PASSWORD = "correct horse battery"  # tests.factories.UserFactory's
+
+
+def _login(client, username: str, password: str = PASSWORD):
+    return client.post(
+        "/api/v1/auth/login/", {"username": username, "password": password}, format="json"
+    )
+
+
+def test_a_token_opens_what_its_user_may_see(world, client, expert):
+    response = _login(client, "aigul")
+    assert response.status_code == 200, response.content
+    token = response.json()["token"]
+    assert response.json()["expiry"]
+    url = f"/api/v1/rounds/{world.open.year}/"
+    assert client.get(url).status_code == 404
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
+    assert client.get(url).status_code == 200
+
+
+def test_a_wrong_password_gets_no_token(world, client, expert):
+    response = _login(client, "aigul", "guess")
+    assert response.status_code == 400
+    assert response.json()["code"] == "invalid"
+    assert not AuthToken.objects.exists()
+
+
+def test_logging_out_revokes_the_token(world, client, expert):
+    token = _login(client, "aigul").json()["token"]
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
+    assert client.post("/api/v1/auth/logout/").status_code == 204
+    assert client.get("/api/v1/pairs/").status_code == 401
+
+
+def test_logging_out_everywhere_revokes_every_token(world, client, expert):
+    first = _login(client, "aigul").json()["token"]
+    _login(client, "aigul")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {first}")
+    assert client.post("/api/v1/auth/logoutall/").status_code == 204
+    assert not AuthToken.objects.filter(user=expert).exists()
+
+
+def test_a_token_writes_as_its_user(world, client, chair):
+    from assessments.models import ProcessAssessment, Rating
+
+    token = _login(client, "chair").json()["token"]
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
+    assessment = ProcessAssessment.objects.filter(round=world.open).order_by("pk").first()
+    rating = Rating.objects.get(assessment=assessment, dimension__code="rules")
+    response = client.patch(
+        f"/api/v1/ratings/{rating.pk}/",
+        {"value": 1 - rating.value, "reason": "by token"},
+        format="json",
+        HTTP_IF_MATCH=f'"{rating.revision}"',
+    )
+    assert response.status_code == 200, response.content
+    assert rating.history.latest().history_user == chair
