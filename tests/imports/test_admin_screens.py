@@ -1,0 +1,170 @@
+"""The admin's import (upload → preview → confirm), export and progress screens."""
+
+import json
+import uuid
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from assessments import imports
+from assessments.models import Rating
+
+from .conftest import edit_xlsx, export_xlsx, set_cell
+
+pytestmark = pytest.mark.django_db
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@pytest.fixture
+def chair_client(client, chair_2025):
+    client.force_login(chair_2025)
+    return client
+
+
+def upload(client, data: bytes, *, round_key="2025-v1", reason="Panel meeting", token=None):
+    return client.post(
+        reverse("assessment_tools:import"),
+        {
+            "kind": "ratings",
+            "round": round_key,
+            "reason": reason,
+            "file": SimpleUploadedFile("ratings.xlsx", data, content_type=XLSX),
+            "progress": token or uuid.uuid4().hex,
+        },
+    )
+
+
+def edited(round_, cells=None) -> bytes:
+    """The round's ratings, jk-elections' enforcement changed; `cells`: {row: (column, value)}."""
+
+    def edit(header, rows):
+        set_cell(header, rows, process="jk-elections", dimension="enforcement", value=1)
+        for row_index, (column, value) in (cells or {}).items():
+            rows[row_index][header.index(column)] = value
+
+    return edit_xlsx(export_xlsx("ratings", round_), edit)
+
+
+def test_the_preview_lists_bad_rows_and_offers_no_confirmation(chair_client, draft_2025):
+    response = upload(chair_client, edited(draft_2025, {0: ("value", 9)}))
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert 'class="import-error"' in html
+    assert "<td>2</td><td>value</td><td>9 is outside the scale" in html
+    assert response.context["ticket"] is None
+    assert 'id="confirm-form"' not in html
+
+
+def test_upload_preview_confirm_writes_and_records_the_reason(chair_client, draft_2025, chair_2025):
+    preview = upload(chair_client, edited(draft_2025))
+    assert preview.context["report"].counts["update"] == 1
+    assert "value</strong>: 0 → 1" in preview.content.decode()
+    assert not Rating.objects.filter(assessment__round=draft_2025, carried_over=False).exists()
+    ticket = preview.context["ticket"]
+    done = chair_client.post(
+        reverse("assessment_tools:import-confirm"), {"ticket": ticket, "progress": uuid.uuid4().hex}
+    )
+    assert done.status_code == 200
+    assert done.context["report"].written
+    rating = Rating.objects.get(assessment__round=draft_2025, carried_over=False)
+    assert rating.history.first().history_change_reason.startswith("Panel meeting")
+    assert rating.history.first().history_user == chair_2025
+
+
+def test_a_ticket_is_bound_to_its_user(chair_client, client, draft_2025, staff):
+    ticket = upload(chair_client, edited(draft_2025)).context["ticket"]
+    client.force_login(staff)
+    response = client.post(reverse("assessment_tools:import-confirm"), {"ticket": ticket})
+    assert response.status_code == 404
+    forged = client.post(reverse("assessment_tools:import-confirm"), {"ticket": "x:y:z"})
+    assert forged.status_code == 302
+    assert not Rating.objects.filter(assessment__round=draft_2025, carried_over=False).exists()
+
+
+def test_a_published_round_is_not_offered_for_import(chair_client, draft_2025):
+    response = upload(chair_client, edited(draft_2025), round_key="2016-v1")
+    assert "round" in response.context["form"].errors
+
+
+def test_an_xlsx_bomb_is_refused_on_upload(chair_client, draft_2025, monkeypatch):
+    monkeypatch.setattr(imports, "MAX_XLSX_UNCOMPRESSED_BYTES", 1000)
+    response = upload(chair_client, export_xlsx("ratings", draft_2025))
+    assert "unpacks to" in str(response.context["form"].errors["file"])
+
+
+def test_progress_is_reported_to_its_user_only(chair_client, client, draft_2025, staff):
+    token = uuid.uuid4().hex
+    upload(chair_client, edited(draft_2025), token=token)
+    url = reverse("assessment_tools:progress", kwargs={"token": uuid.UUID(token)})
+    state = json.loads(chair_client.get(url).content)
+    assert state["state"] == "done" and state["done"] == state["total"] == 76
+    client.force_login(staff)
+    assert json.loads(client.get(url).content) == {"state": "unknown"}
+
+
+def test_export_screen_serves_files_and_the_package(chair_client, draft_2025, study_round):
+    url = reverse("assessment_tools:export")
+    assert chair_client.get(url).status_code == 200
+    response = chair_client.get(url, {"round": "2025-v1", "kind": "ratings", "file_format": "xlsx"})
+    assert response["Content-Type"] == XLSX
+    assert response["Content-Disposition"] == 'attachment; filename="ratings-2025-v1.xlsx"'
+    package = chair_client.get(url, {"round": "2016-v1", "kind": "package", "file_format": "xlsx"})
+    assert package["Content-Disposition"] == 'attachment; filename="accountability-2016-v1.zip"'
+    assert package.content[:2] == b"PK"
+
+
+def test_export_of_a_draft_is_refused_to_someone_not_on_its_panel(client, draft_2025, outsider):
+    client.force_login(outsider)
+    response = client.get(
+        reverse("assessment_tools:export"),
+        {"round": "2025-v1", "kind": "ratings", "file_format": "csv"},
+    )
+    assert response.status_code == 200 and "round" in response.context["form"].errors
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_long_import_is_written_in_the_background_and_its_page_follows_it(
+    client, study_round, staff, chair, panel_for, monkeypatch
+):
+    from assessments import admin_views, services
+
+    draft = services.start_next_round(actor=staff, source=study_round, year=2025, reason="Go")
+    panel_for(draft, chair=chair)
+    client.force_login(chair)
+    monkeypatch.setattr(admin_views, "BACKGROUND_ROWS", 0)
+    token = uuid.uuid4()
+    ticket = upload(client, edited(draft)).context["ticket"]
+    response = client.post(
+        reverse("assessment_tools:import-confirm"), {"ticket": ticket, "progress": token.hex}
+    )
+    status_url = reverse("assessment_tools:import-status", kwargs={"token": token})
+    assert response.status_code == 302 and response["Location"] == status_url
+    for thread in admin_views.background_imports:
+        thread.join(timeout=60)
+    page = client.get(status_url)
+    assert page.context["report"].written
+    rating = Rating.objects.get(assessment__round=draft, carried_over=False)
+    assert rating.history.first().history_user == chair
+
+
+def test_a_background_import_that_stopped_reporting_is_shown_as_interrupted(chair_client):
+    import time
+
+    from django.core.cache import cache
+
+    key = "1-" + str(uuid.uuid4())
+    cache.set(
+        imports.PROGRESS_KEY.format(token=key),
+        {"state": "running", "done": 5, "total": 9, "updated": time.time() - 3600},
+    )
+    assert imports.read_progress(key)["state"] == "interrupted"
+
+
+def test_the_status_page_of_a_running_import_shows_its_progress(chair_client, chair_2025):
+    token = uuid.uuid4()
+    imports.CacheProgress(f"{chair_2025.pk}-{token}")("write", 3, 10)
+    page = chair_client.get(reverse("assessment_tools:import-status", kwargs={"token": token}))
+    assert page.context["running"]["done"] == 3
+    assert 'id="import-running"' in page.content.decode()
