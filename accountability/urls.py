@@ -10,7 +10,7 @@ urlpatterns = [
     path("api/v1/", include("assessments.api.urls")),
 ]
 urlpatterns += i18n_patterns(
-    path("admin/assessments/tools/", include("assessments.admin_urls")),
+    path("admin/assessments/tools/", include("assessments.admin.tools.urls")),
     path("admin/", admin.site.urls),
     path("", include("assessments.web.urls")),
     prefix_default_language=True,

@@ -146,7 +146,7 @@ def main() -> None:
     old_name = connection.settings_dict["NAME"]
     connection.creation.create_test_db(verbosity=0, autoclobber=True)
     try:
-        from assessments import imports, resources
+        from assessments.exchange import imports, resources
         from assessments.models import Rating
 
         print(f"database: {connection.vendor} ({connection.settings_dict['NAME']})")

@@ -17,7 +17,7 @@ from django.urls import reverse, translate_url
 from django.utils.translation import get_language, get_language_info
 from django.views.decorators.http import require_safe
 
-from assessments import packages
+from assessments.exchange import packages
 from assessments.models import Round
 
 from . import pages

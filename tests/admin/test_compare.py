@@ -4,7 +4,8 @@ import pytest
 from django.urls import reverse
 from django.utils import translation
 
-from assessments import imports, services
+from assessments import services
+from assessments.exchange import imports
 from assessments.models import Citation, LegalAct, ProcessAssessment, Round
 from tests.factories import MethodologyFactory, RoundFactory, UserFactory
 from tests.imports.conftest import edit_xlsx, export_xlsx

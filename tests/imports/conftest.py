@@ -8,7 +8,8 @@ from collections.abc import Callable
 import openpyxl
 import pytest
 
-from assessments import resources, services
+from assessments import services
+from assessments.exchange import resources
 from assessments.models import Round
 
 

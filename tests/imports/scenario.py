@@ -6,7 +6,8 @@ three look at a 2025 round made the way staff and panels make it.
 
 from __future__ import annotations
 
-from assessments import imports, services
+from assessments import services
+from assessments.exchange import imports
 from assessments.models import Rating, Round
 
 from .conftest import edit_xlsx, export_xlsx, set_cell

@@ -7,7 +7,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from assessments import imports
+from assessments.exchange import imports
 from assessments.models import Rating
 
 from .conftest import edit_xlsx, export_xlsx, set_cell
@@ -128,12 +128,13 @@ def test_export_of_a_draft_is_refused_to_someone_not_on_its_panel(client, draft_
 def test_a_long_import_is_written_in_the_background_and_its_page_follows_it(
     client, study_round, staff, chair, panel_for, monkeypatch
 ):
-    from assessments import admin_views, services
+    from assessments import services
+    from assessments.admin.tools import transfer
 
     draft = services.start_next_round(actor=staff, source=study_round, year=2025, reason="Go")
     panel_for(draft, chair=chair)
     client.force_login(chair)
-    monkeypatch.setattr(admin_views, "BACKGROUND_ROWS", 0)
+    monkeypatch.setattr(transfer, "BACKGROUND_ROWS", 0)
     token = uuid.uuid4()
     ticket = upload(client, edited(draft)).context["ticket"]
     response = client.post(
@@ -141,7 +142,7 @@ def test_a_long_import_is_written_in_the_background_and_its_page_follows_it(
     )
     status_url = reverse("assessment_tools:import-status", kwargs={"token": token})
     assert response.status_code == 302 and response["Location"] == status_url
-    for thread in admin_views.background_imports:
+    for thread in transfer.background_imports:
         thread.join(timeout=60)
     page = client.get(status_url)
     assert page.context["report"].written

@@ -6,7 +6,7 @@ import zipfile
 import pytest
 from django.core.management import CommandError, call_command
 
-from assessments import packages
+from assessments.exchange import packages
 from assessments.models import Rating
 
 from .conftest import edit_xlsx, set_cell

@@ -6,8 +6,9 @@ import pytest
 from django.urls import reverse
 from django.utils import translation
 
-from assessments import imports, services
+from assessments import services
 from assessments.comparison import CHANGED, compare_rounds
+from assessments.exchange import imports
 from assessments.models import Rating, Round
 
 from .conftest import edit_xlsx

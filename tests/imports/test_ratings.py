@@ -5,7 +5,8 @@ import zipfile
 
 import pytest
 
-from assessments import imports, services
+from assessments import services
+from assessments.exchange import imports
 from assessments.models import ExpertRating, Rating
 
 from .conftest import edit_xlsx, export_csv, export_xlsx, set_cell

@@ -5,7 +5,7 @@ import datetime
 import pytest
 from django.contrib.admin.models import ADDITION, CHANGE, LogEntry
 
-from assessments import imports
+from assessments.exchange import imports
 from assessments.models import Citation, LegalAct, LegalActEdition, Process, ProcessAssessment
 
 from .conftest import edit_xlsx, export_csv, export_xlsx

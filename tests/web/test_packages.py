@@ -12,7 +12,7 @@ import zipfile
 import pytest
 from django.utils import translation
 
-from assessments import packages
+from assessments.exchange import packages
 from assessments.models import Citation, Round
 from assessments.selectors import round_report
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from assessments import packages, resources
+from assessments.exchange import packages, resources
 from assessments.models import Round
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
-from assessments import imports, resources
+from assessments.exchange import imports, resources
 
 from .export_round import find_round
 

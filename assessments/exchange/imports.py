@@ -55,8 +55,8 @@ from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from . import permissions, services
-from .models import (
+from .. import permissions, services
+from ..models import (
     Citation,
     Dimension,
     ExpertRating,

@@ -39,7 +39,7 @@ from import_export import resources, widgets
 from import_export.fields import Field
 from import_export.formats import base_formats
 
-from .models import Citation, ExpertRating, LegalAct, ProcessAssessment, Rating, Round
+from ..models import Citation, ExpertRating, LegalAct, ProcessAssessment, Rating, Round
 
 LANGS = [code for code, _name in settings.LANGUAGES]
 

@@ -30,8 +30,8 @@ from typing import Any
 from django.conf import settings
 from django.utils import translation
 
-from . import scoring
-from .models import (
+from .. import scoring
+from ..models import (
     Citation,
     DevelopmentInitiative,
     Dimension,
@@ -46,7 +46,7 @@ from .models import (
     ScaleLevel,
     Subject,
 )
-from .selectors import RoundReport, round_report
+from ..selectors import RoundReport, round_report
 
 FORMAT = "accountability-round-package"
 FORMAT_VERSION = 1

@@ -1,11 +1,11 @@
-"""Admin forms: every edit carries a reason and the revision it was based on."""
+"""The admin's forms: every edit carries a reason and the revision it was based on."""
 
 from __future__ import annotations
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import Round
+from ..models import Citation, ExpertRating, ProcessAssessment, Rating, Round
 
 
 class ReasonMixin(forms.Form):
@@ -121,3 +121,43 @@ class ThreadAddForm(forms.ModelForm):
 
     class Meta:
         fields = ["assessment", "dimension", "title"]
+
+
+class AssessmentForm(ReasonMixin, forms.ModelForm):
+    class Meta:
+        model = ProcessAssessment
+        fields = "__all__"
+
+
+class RatingInlineForm(RevisionInlineForm):
+    class Meta:
+        model = Rating
+        fields = "__all__"
+
+
+class CitationInlineForm(RevisionInlineForm):
+    class Meta:
+        model = Citation
+        fields = "__all__"
+
+
+class RatingForm(ReasonMixin, forms.ModelForm):
+    class Meta:
+        model = Rating
+        fields = "__all__"
+
+
+class ExpertRatingForm(ReasonMixin, forms.ModelForm):
+    class Meta:
+        model = ExpertRating
+        fields = ["assessment", "dimension", "value", "justification"]
+
+
+class CitationForm(ReasonMixin, forms.ModelForm):
+    class Meta:
+        model = Citation
+        fields = "__all__"
+
+
+class RestoreForm(forms.Form):
+    reason = forms.CharField(label=_("Why restore it?"), widget=forms.Textarea(attrs={"rows": 2}))

@@ -1,0 +1,444 @@
+"""A round's process assessments, consensus and expert ratings, and citations."""
+
+from __future__ import annotations
+
+from django.contrib import admin
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Prefetch, Q
+from django.http import Http404, HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
+from modeltranslation.admin import (
+    TranslationAdmin,
+    TranslationTabularInline,
+)
+from simple_history.admin import SimpleHistoryAdmin
+
+from .. import permissions, selectors, services
+from ..models import (
+    Citation,
+    Comment,
+    ExpertRating,
+    ProcessAssessment,
+    Rating,
+    Thread,
+)
+from .forms import (
+    AssessmentForm,
+    CitationForm,
+    CitationInlineForm,
+    ExpertRatingForm,
+    RatingForm,
+    RatingInlineForm,
+    RestoreForm,
+)
+from .mixins import FrozenInlineMixin, FrozenRoundMixin, ServiceAdminMixin
+
+
+class RatingInline(FrozenInlineMixin, TranslationTabularInline):
+    model = Rating
+    form = RatingInlineForm
+    round_path = "round"
+    fields = [
+        "dimension",
+        "value",
+        "justification",
+        "carried_over",
+        "revision",
+        "expected_revision",
+    ]
+    readonly_fields = ["carried_over", "revision"]
+    extra = 0
+    can_delete = False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("dimension")
+
+
+class CitationInline(FrozenInlineMixin, TranslationTabularInline):
+    model = Citation
+    form = CitationInlineForm
+    round_path = "round"
+    fields = [
+        "position",
+        "act",
+        "edition",
+        "article",
+        "part",
+        "dimension",
+        "note",
+        "needs_reverification",
+        "expected_revision",
+    ]
+    autocomplete_fields = ["act"]
+    extra = 0
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("act", "edition", "dimension")
+
+
+@admin.register(ProcessAssessment)
+class ProcessAssessmentAdmin(
+    ServiceAdminMixin, FrozenRoundMixin, SimpleHistoryAdmin, TranslationAdmin
+):
+    form = AssessmentForm
+    list_display = [
+        "title",
+        "round",
+        "pair",
+        "verdict",
+        "score",
+        "rating_summary",
+        "citations",
+        "open_threads",
+    ]
+    list_filter = ["round", "process__pair", "verdict"]
+    list_select_related = ["round", "process__pair"]
+    search_fields = ["title_ky", "title_ru", "title_en", "process__code"]
+    readonly_fields = ["revision"]
+    autocomplete_fields = ["process"]
+    inlines = [RatingInline, CitationInline]
+    change_form_template = "admin/assessments/processassessment/change_form.html"
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .visible_to(request.user)
+            .with_scores()
+            .annotate(
+                citation_count=Count("citations", distinct=True),
+                open_thread_count=Count(
+                    "threads", filter=Q(threads__status=Thread.Status.OPEN), distinct=True
+                ),
+            )
+            .prefetch_related(
+                Prefetch("ratings", queryset=Rating.objects.select_related("dimension"))
+            )
+        )
+
+    def has_change_permission(self, request, obj=None):
+        if obj is not None and not permissions.can_add_evidence(request.user, obj):
+            return False
+        return super().has_change_permission(request, obj)
+
+    @admin.display(description=_("pair"), ordering="process__pair__position")
+    def pair(self, obj):
+        return obj.process.pair
+
+    @admin.display(description=_("score %"), ordering="score")
+    def score(self, obj):
+        return "–" if obj.score is None else f"{obj.score * 100:.0f}"
+
+    @admin.display(description=_("ratings"))
+    def rating_summary(self, obj):
+        return " · ".join(
+            f"{r.dimension.code}={r.value}{'*' if r.carried_over else ''}"
+            for r in sorted(obj.ratings.all(), key=lambda r: r.dimension.position)
+        )
+
+    @admin.display(description=_("citations"), ordering="citation_count")
+    def citations(self, obj):
+        return obj.citation_count
+
+    @admin.display(description=_("open threads"), ordering="open_thread_count")
+    def open_threads(self, obj):
+        return obj.open_thread_count
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        extra_context = extra_context or {}
+        assessment = self.get_queryset(request).filter(pk=object_id).first()
+        if assessment is not None:
+            extra_context["experts"] = selectors.expert_panel_view(assessment)
+            extra_context["threads"] = list(
+                assessment.threads.select_related("created_by", "dimension").prefetch_related(
+                    Prefetch("comments", queryset=Comment.objects.select_related("author"))
+                )
+            )
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def save_model(self, request, obj, form, change):
+        changes = {
+            name: form.cleaned_data[name]
+            for name in form.changed_data
+            if name in services.ASSESSMENT_FIELDS
+        }
+        if not change:
+            services._ensure_open(obj.round)
+            if not permissions.can_manage_rounds(request.user):
+                raise services.NotAllowed(_("Only institute staff add processes to a round."))
+            obj._change_reason = form.cleaned_data["reason"]
+            obj._history_user = request.user
+            obj.save()
+        elif changes:
+            updated = services.update_assessment(
+                actor=request.user,
+                assessment=obj,
+                changes=changes,
+                reason=form.cleaned_data["reason"],
+                expected_revision=form.cleaned_data["expected_revision"],
+            )
+            obj.revision = updated.revision
+
+    def save_formset(self, request, form, formset, change):
+        reason = form.cleaned_data["reason"]
+        assessment = form.instance
+        if formset.model is Rating:
+            for f in formset.forms:
+                if not f.has_changed() or not f.cleaned_data:
+                    continue
+                services.set_consensus(
+                    actor=request.user,
+                    assessment=assessment,
+                    dimension=f.cleaned_data["dimension"],
+                    value=f.cleaned_data["value"],
+                    justification=f.cleaned_data.get("justification"),
+                    reason=reason,
+                    expected_revision=f.cleaned_data.get("expected_revision"),
+                )
+        elif formset.model is Citation:
+            for f in formset.forms:
+                if not f.cleaned_data:
+                    continue
+                data = f.cleaned_data
+                if data.get("DELETE") and f.instance.pk:
+                    services.remove_citation(
+                        actor=request.user,
+                        citation=f.instance,
+                        reason=reason,
+                        expected_revision=data.get("expected_revision"),
+                    )
+                elif not f.instance.pk and f.has_changed():
+                    citation = services.add_citation(
+                        actor=request.user,
+                        assessment=assessment,
+                        act=data["act"],
+                        edition=data.get("edition"),
+                        article=data.get("article", ""),
+                        part=data.get("part", ""),
+                        dimension=data.get("dimension"),
+                        note={lang: data.get(f"note_{lang}", "") for lang in services.LANGS},
+                        reason=reason,
+                    )
+                    f.instance = citation
+                elif f.instance.pk and f.has_changed():
+                    services.update_citation(
+                        actor=request.user,
+                        citation=f.instance,
+                        changes={
+                            k: data[k] for k in f.changed_data if k in services.CITATION_FIELDS
+                        },
+                        reason=reason,
+                        expected_revision=data.get("expected_revision"),
+                    )
+        else:
+            super().save_formset(request, form, formset, change)
+
+
+@admin.register(Rating)
+class RatingAdmin(ServiceAdminMixin, FrozenRoundMixin, SimpleHistoryAdmin, TranslationAdmin):
+    form = RatingForm
+    round_path = "assessment__round"
+    list_display = ["assessment", "dimension", "value", "carried_over", "revision"]
+    list_filter = [
+        "assessment__round",
+        "dimension__code",
+        "value",
+        "carried_over",
+        "assessment__process__pair",
+    ]
+    list_select_related = ["assessment__round", "dimension"]
+    search_fields = ["assessment__title_ky", "assessment__title_ru", "assessment__title_en"]
+    readonly_fields = ["revision", "carried_over"]
+    raw_id_fields = ["assessment"]
+    history_list_display = ["value", "justification", "carried_over"]
+    object_history_template = "admin/assessments/rating/object_history.html"
+
+    def get_queryset(self, request):
+        visible = ProcessAssessment.objects.visible_to(request.user)
+        return super().get_queryset(request).filter(assessment__in=visible)
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if obj is not None:
+            fields += ["assessment", "dimension"]
+        return fields
+
+    def has_change_permission(self, request, obj=None):
+        if obj is not None and not permissions.can_set_consensus(request.user, obj.assessment):
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # a consensus rating is corrected, never deleted: its history stays
+
+    def save_model(self, request, obj, form, change):
+        rating = services.set_consensus(
+            actor=request.user,
+            assessment=obj.assessment,
+            dimension=obj.dimension,
+            value=form.cleaned_data["value"],
+            justification=form.cleaned_data.get("justification"),
+            reason=form.cleaned_data["reason"],
+            expected_revision=form.cleaned_data.get("expected_revision") if change else None,
+        )
+        obj.pk, obj.revision = rating.pk, rating.revision
+
+    def get_urls(self):
+        return [
+            path(
+                "<int:object_id>/restore/<int:history_id>/",
+                self.admin_site.admin_view(self.restore_view),
+                name="assessments_rating_restore",
+            ),
+            *super().get_urls(),
+        ]
+
+    def restore_view(self, request, object_id, history_id):
+        rating = self.get_queryset(request).filter(pk=object_id).first()
+        record = rating.history.filter(history_id=history_id).first() if rating else None
+        if record is None:
+            raise Http404
+        if not permissions.can_set_consensus(request.user, rating.assessment):
+            raise PermissionDenied
+        form = RestoreForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                services.restore_rating(
+                    actor=request.user,
+                    rating=rating,
+                    history_id=history_id,
+                    reason=form.cleaned_data["reason"],
+                )
+            except services.DomainError as exc:
+                form.add_error(None, exc.message)
+            else:
+                self.message_user(
+                    request, _("The earlier value is back; the restore is in the history.")
+                )
+                return HttpResponseRedirect(
+                    reverse("admin:assessments_rating_history", args=[rating.pk])
+                )
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "original": rating,
+            "record": record,
+            "form": form,
+            "title": _("Restore an earlier value"),
+        }
+        return TemplateResponse(request, "admin/assessments/rating/restore.html", context)
+
+    def history_view(self, request, object_id, extra_context=None):
+        extra_context = extra_context or {}
+        rating = self.get_queryset(request).filter(pk=object_id).first()
+        if rating is not None:
+            extra_context["changes"] = selectors.rating_history(rating)
+            extra_context["can_restore"] = (
+                not rating.assessment.round.is_frozen
+                and permissions.can_set_consensus(request.user, rating.assessment)
+            )
+        return super().history_view(request, object_id, extra_context)
+
+
+@admin.register(ExpertRating)
+class ExpertRatingAdmin(ServiceAdminMixin, FrozenRoundMixin, SimpleHistoryAdmin):
+    form = ExpertRatingForm
+    round_path = "assessment__round"
+    list_display = ["assessment", "dimension", "expert", "value", "revision", "updated_at"]
+    list_filter = ["assessment__round", "dimension__code", "value", "expert"]
+    list_select_related = ["assessment__round", "dimension", "expert"]
+    search_fields = [
+        "assessment__title_ky",
+        "assessment__title_ru",
+        "assessment__title_en",
+        "expert__username",
+    ]
+    raw_id_fields = ["assessment"]
+    history_list_display = ["value", "justification"]
+
+    def get_queryset(self, request):
+        visible = ProcessAssessment.objects.visible_to(request.user)
+        return super().get_queryset(request).filter(assessment__in=visible)
+
+    def get_readonly_fields(self, request, obj=None):
+        return (
+            ["assessment", "dimension", "expert", "revision"] if obj is not None else ["revision"]
+        )
+
+    def has_change_permission(self, request, obj=None):
+        if obj is not None and obj.expert_id != request.user.pk:
+            return False  # an expert's rating is her own
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        rating = services.record_expert_rating(
+            actor=request.user,
+            assessment=obj.assessment,
+            dimension=obj.dimension,
+            value=form.cleaned_data["value"],
+            justification=form.cleaned_data.get("justification"),
+            reason=form.cleaned_data["reason"],
+            expected_revision=form.cleaned_data.get("expected_revision") if change else None,
+        )
+        obj.pk, obj.revision, obj.expert = rating.pk, rating.revision, rating.expert
+
+
+@admin.register(Citation)
+class CitationAdmin(ServiceAdminMixin, FrozenRoundMixin, SimpleHistoryAdmin, TranslationAdmin):
+    form = CitationForm
+    round_path = "assessment__round"
+    list_display = [
+        "act",
+        "edition",
+        "article",
+        "part",
+        "assessment",
+        "needs_reverification",
+        "superseded_edition",
+    ]
+    list_filter = ["assessment__round", "act__kind", "act", "needs_reverification"]
+    list_select_related = ["act", "edition__act", "assessment__round"]
+    search_fields = ["article", "act__title_ky", "act__title_ru", "act__title_en", "act__code"]
+    autocomplete_fields = ["act"]
+    raw_id_fields = ["assessment"]
+    readonly_fields = ["revision"]
+
+    def get_queryset(self, request):
+        visible = ProcessAssessment.objects.visible_to(request.user)
+        return super().get_queryset(request).filter(assessment__in=visible)
+
+    @admin.display(description=_("edition superseded"), boolean=True)
+    def superseded_edition(self, obj):
+        return obj.edition_superseded
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # removed from the assessment's page, with a reason
+
+    def save_model(self, request, obj, form, change):
+        data = form.cleaned_data
+        if change:
+            updated = services.update_citation(
+                actor=request.user,
+                citation=obj,
+                changes={k: data[k] for k in form.changed_data if k in services.CITATION_FIELDS},
+                reason=data["reason"],
+                expected_revision=data.get("expected_revision"),
+            )
+        else:
+            updated = services.add_citation(
+                actor=request.user,
+                assessment=data["assessment"],
+                act=data["act"],
+                edition=data.get("edition"),
+                article=data.get("article", ""),
+                part=data.get("part", ""),
+                dimension=data.get("dimension"),
+                note={lang: data.get(f"note_{lang}", "") for lang in services.LANGS},
+                reason=data["reason"],
+            )
+        obj.pk, obj.revision = updated.pk, updated.revision

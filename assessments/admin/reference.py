@@ -1,0 +1,131 @@
+"""The accountability system and its evidence: methodology, subjects, pairs, processes, acts."""
+
+from __future__ import annotations
+
+from django.contrib import admin
+from django.db.models import Count
+from django.utils.translation import gettext_lazy as _
+from modeltranslation.admin import (
+    TranslationAdmin,
+    TranslationStackedInline,
+    TranslationTabularInline,
+)
+
+from ..models import (
+    Dimension,
+    LegalAct,
+    LegalActEdition,
+    Methodology,
+    Pair,
+    Process,
+    ScaleLevel,
+    Subject,
+    SubjectName,
+)
+
+# --- Methodology -------------------------------------------------------------
+
+
+class DimensionInline(TranslationStackedInline):
+    model = Dimension
+    extra = 0
+
+
+class ScaleLevelInline(TranslationTabularInline):
+    model = ScaleLevel
+    extra = 0
+
+
+@admin.register(Methodology)
+class MethodologyAdmin(TranslationAdmin):
+    list_display = ["title", "code", "version", "scale_min", "scale_max", "created_at"]
+    search_fields = ["code", "title_ky", "title_ru", "title_en"]
+    inlines = [DimensionInline, ScaleLevelInline]
+
+
+@admin.register(Dimension)
+class DimensionAdmin(TranslationAdmin):
+    list_display = ["name", "code", "methodology", "position", "is_scored", "is_gating"]
+    list_filter = ["methodology", "is_scored", "is_gating"]
+    list_select_related = ["methodology"]
+    search_fields = ["code", "name_ky", "name_ru", "name_en"]
+
+
+# --- The system: subjects, pairs, processes ----------------------------------
+
+
+class SubjectNameInline(TranslationTabularInline):
+    model = SubjectName
+    extra = 0
+
+
+@admin.register(Subject)
+class SubjectAdmin(TranslationAdmin):
+    list_display = ["name", "code", "kind", "role", "position"]
+    list_filter = ["role", "kind"]
+    search_fields = ["code", "name_ky", "name_ru", "name_en"]
+    inlines = [SubjectNameInline]
+
+
+class ProcessInline(TranslationTabularInline):
+    model = Process
+    fields = ["position", "code", "name"]
+    extra = 0
+    show_change_link = True
+
+
+@admin.register(Pair)
+class PairAdmin(TranslationAdmin):
+    list_display = ["name", "code", "principal", "agent", "position", "process_count"]
+    list_filter = ["principal", "agent"]
+    list_select_related = ["principal", "agent"]
+    search_fields = ["code", "name_ky", "name_ru", "name_en"]
+    autocomplete_fields = ["principal", "agent"]
+    inlines = [ProcessInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(process_count=Count("processes"))
+
+    @admin.display(description=_("processes"), ordering="process_count")
+    def process_count(self, obj):
+        return obj.process_count
+
+
+@admin.register(Process)
+class ProcessAdmin(TranslationAdmin):
+    list_display = ["name", "code", "pair", "position"]
+    list_filter = ["pair"]
+    list_select_related = ["pair"]
+    search_fields = ["code", "name_ky", "name_ru", "name_en"]
+    autocomplete_fields = ["pair"]
+
+
+# --- Evidence: legal acts ----------------------------------------------------
+
+
+class LegalActEditionInline(TranslationTabularInline):
+    model = LegalActEdition
+    extra = 0
+
+
+@admin.register(LegalAct)
+class LegalActAdmin(TranslationAdmin):
+    list_display = ["title", "code", "kind", "number", "adopted_on", "citation_count"]
+    list_filter = ["kind"]
+    search_fields = ["code", "number", "title_ky", "title_ru", "title_en"]
+    inlines = [LegalActEditionInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(citation_count=Count("citations"))
+
+    @admin.display(description=_("citations"), ordering="citation_count")
+    def citation_count(self, obj):
+        return obj.citation_count
+
+
+@admin.register(LegalActEdition)
+class LegalActEditionAdmin(TranslationAdmin):
+    list_display = ["act", "code", "valid_from", "valid_until"]
+    list_filter = ["act"]
+    list_select_related = ["act"]
+    search_fields = ["code", "act__title_ky", "act__title_ru", "act__title_en"]

@@ -1,0 +1,26 @@
+"""URLs of the admin's tools: compare rounds, charts, import and export.
+
+Included in accountability/urls.py at admin/assessments/tools/, before the
+admin's own URLs (whose admin/<app>/<model>/ pattern would otherwise take them).
+"""
+
+from django.contrib import admin
+from django.urls import path
+
+from . import compare, transfer
+
+app_name = "assessment_tools"
+
+view = admin.site.admin_view
+
+urlpatterns = [
+    path("", view(transfer.tools_index), name="index"),
+    path("compare/", view(compare.compare), name="compare"),
+    path("charts/<str:key>/<slug:chart>.svg", view(compare.round_chart), name="round-chart"),
+    path("charts/series.svg", view(compare.series_chart_svg), name="series-chart"),
+    path("import/", view(transfer.import_rows), name="import"),
+    path("import/confirm/", view(transfer.import_confirm), name="import-confirm"),
+    path("import/<uuid:token>/", view(transfer.import_status), name="import-status"),
+    path("export/", view(transfer.export_rows), name="export"),
+    path("progress/<uuid:token>/", view(transfer.progress), name="progress"),
+]
