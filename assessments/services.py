@@ -188,7 +188,27 @@ def _rating_dimension(assessment: ProcessAssessment, dimension: Dimension | str)
         ) from exc
 
 
-RATING_FIELDS = ("value", "justification")
+RATING_FIELDS = ("value", *(f"justification_{lang}" for lang in LANGS))
+
+Texts = str | Mapping[str, str] | None
+
+
+def _set_texts(row, name: str, texts: Texts) -> None:
+    """Set a translated field: a plain string is in the active language; a mapping gives
+    {language: text} for the languages it names and leaves the others as they are."""
+    if texts is None:
+        return
+    if isinstance(texts, str):
+        setattr(row, name, texts)
+        return
+    unknown = set(texts) - set(LANGS)
+    if unknown:
+        raise InvalidInput(
+            _("Unknown language: %(codes)s.") % {"codes": ", ".join(sorted(unknown))},
+            errors={name: [_("Unknown language.")]},
+        )
+    for lang, text in texts.items():
+        setattr(row, f"{name}_{lang}", (text or "").strip())
 
 
 def _write_rating(
@@ -197,14 +217,15 @@ def _write_rating(
     *,
     actor,
     value,
-    justification,
+    justification: Texts,
     reason,
     expected_revision,
     extra: dict | None = None,
 ):
     row = model.objects.select_for_update().filter(**lookup).first()
     if row is None:
-        row = model(**lookup, value=value, justification=justification or "", **(extra or {}))
+        row = model(**lookup, value=value, **(extra or {}))
+        _set_texts(row, "justification", justification)
         try:
             with transaction.atomic():
                 _save(row, actor=actor, reason=reason)
@@ -221,8 +242,7 @@ def _write_rating(
         return row
     _check_revision(row, expected_revision, RATING_FIELDS)
     row.value = value
-    if justification is not None:
-        row.justification = justification
+    _set_texts(row, "justification", justification)
     for name, v in (extra or {}).items():
         setattr(row, name, v)
     _save(row, actor=actor, reason=reason)
@@ -238,11 +258,15 @@ def record_expert_rating(
     assessment: ProcessAssessment,
     dimension: Dimension | str,
     value: int,
-    justification: str | None = "",
+    justification: Texts = None,
     reason: str,
     expected_revision: int | None = None,
 ) -> ExpertRating:
-    """An expert's own rating of one process on one dimension (created, or changed)."""
+    """An expert's own rating of one process on one dimension (created, or changed).
+
+    `justification` is a text in the active language, or {language: text}; languages not
+    given keep what they had.
+    """
     reason = _reason(reason)
     with transaction.atomic():
         assessment = _assessment(assessment)
@@ -269,11 +293,12 @@ def set_consensus(
     assessment: ProcessAssessment,
     dimension: Dimension | str,
     value: int,
-    justification: str | None = None,
+    justification: Texts = None,
     reason: str,
     expected_revision: int | None = None,
 ) -> Rating:
-    """The panel's rating, the one that is scored; set by its chair with its own justification."""
+    """The panel's rating, the one that is scored; set by its chair with its own justification
+    (a text in the active language, or {language: text})."""
     reason = _reason(reason)
     with transaction.atomic():
         assessment = _assessment(assessment)
@@ -305,7 +330,7 @@ def restore_rating(*, actor, rating: Rating, history_id: int, reason: str) -> Ra
         assessment=rating.assessment,
         dimension=rating.dimension,
         value=record.value,
-        justification=record.justification,
+        justification={lang: getattr(record, f"justification_{lang}") or "" for lang in LANGS},
         reason=_("Restored the version of %(date)s: %(reason)s")
         % {"date": record.history_date.strftime("%Y-%m-%d %H:%M"), "reason": _reason(reason)},
         expected_revision=Rating.objects.get(pk=rating.pk).revision,

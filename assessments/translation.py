@@ -56,6 +56,11 @@ class RatingTranslation(TranslationOptions):
     fields = ("justification",)
 
 
+@register(models.ExpertRating)
+class ExpertRatingTranslation(TranslationOptions):
+    fields = ("justification",)
+
+
 @register(models.LegalAct)
 class LegalActTranslation(TranslationOptions):
     fields = ("title",)
