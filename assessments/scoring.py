@@ -280,3 +280,429 @@ def compare(
                 Mismatch(item.kind, item.key, item.value, computed, item.source)
             )
     return report
+
+
+# --- How much the experts agree, and how sure each figure is ---------------
+#
+# Both read the experts' own ratings (ExpertRating), not the chair's consensus that the
+# figures are computed from. A round rated by a consensus alone (2016) has neither.
+
+Unit = tuple[str, str]  # (process, dimension)
+ExpertRatings = Mapping[str, Mapping[Unit, int]]  # expert → unit → value
+
+NO_EXPERT_RATINGS = "no_expert_ratings"
+TOO_FEW = "too_few"
+NO_VARIATION = "no_variation"
+COMPUTED = "computed"
+
+
+@dataclass(frozen=True)
+class UnitSplit:
+    """How the experts rated one process on one dimension: value → how many experts."""
+
+    counts: Mapping[int, int]
+
+    @property
+    def experts(self) -> int:
+        return sum(self.counts.values())
+
+    @property
+    def modal(self) -> tuple[int, int]:
+        """(value, experts) of the most common rating; on a tie, the lower value."""
+        value = min(self.counts, key=lambda v: (-self.counts[v], v))
+        return value, self.counts[value]
+
+    @property
+    def unanimous(self) -> bool:
+        return len(self.counts) == 1
+
+    @property
+    def disagreement(self) -> Fraction:
+        """Share of the experts outside the modal rating: 0 unanimous, near ½ an even split."""
+        return Fraction(self.experts - self.modal[1], self.experts)
+
+
+@dataclass(frozen=True)
+class Agreement:
+    """Krippendorff's alpha over a set of units, with plain counts beside it.
+
+    `status` is COMPUTED, TOO_FEW (fewer than two units rated by two experts or more),
+    NO_VARIATION (every expert gave every unit the same value: alpha is undefined, the
+    experts agree fully) or NO_EXPERT_RATINGS.
+    """
+
+    status: str
+    level: str  # "nominal" (present/absent) or "ordinal" (a graded scale)
+    alpha: Fraction | None
+    units: int  # units rated by at least two experts
+    unanimous: int  # of those, units where every expert gave the same rating
+    experts: int
+
+    @property
+    def computed(self) -> bool:
+        return self.status == COMPUTED
+
+
+def measurement_level(method: Method) -> str:
+    return "nominal" if method.scale_max - method.scale_min == 1 else "ordinal"
+
+
+def unit_splits(ratings: ExpertRatings) -> dict[Unit, UnitSplit]:
+    counts: dict[Unit, dict[int, int]] = defaultdict(lambda: defaultdict(int))
+    for by_unit in ratings.values():
+        for unit, value in by_unit.items():
+            counts[unit][value] += 1
+    return {unit: UnitSplit(dict(values)) for unit, values in counts.items()}
+
+
+def krippendorff_alpha(units: Iterable[Sequence[int]], level: str = "nominal") -> Fraction | None:
+    """Krippendorff's alpha of the values each unit received, exactly (None when undefined).
+
+    Coincidences are counted within each unit over ordered pairs of its values, weighted
+    1/(m-1); the ordinal metric is the squared count of values between two ranks.
+    """
+    coincidences: dict[tuple[int, int], Fraction] = defaultdict(Fraction)
+    for values in units:
+        m = len(values)
+        if m < 2:
+            continue
+        for i, c in enumerate(values):
+            for j, k in enumerate(values):
+                if i != j:
+                    coincidences[c, k] += Fraction(1, m - 1)
+    if not coincidences:
+        return None
+    totals: dict[int, Fraction] = defaultdict(Fraction)
+    for (c, _k), o in coincidences.items():
+        totals[c] += o
+    n = sum(totals.values())
+    ranks = sorted(totals)
+
+    def delta(c: int, k: int) -> Fraction:
+        if c == k:
+            return Fraction(0)
+        if level == "nominal":
+            return Fraction(1)
+        low, high = sorted((c, k))
+        between = sum(totals[g] for g in ranks if low <= g <= high)
+        return (between - (totals[low] + totals[high]) / 2) ** 2
+
+    observed = sum(o * delta(c, k) for (c, k), o in coincidences.items())
+    expected = sum(totals[c] * totals[k] * delta(c, k) for c in ranks for k in ranks) / (n - 1)
+    if expected == 0:
+        return None
+    return 1 - observed / expected
+
+
+def agreement(method: Method, ratings: ExpertRatings, units: Iterable[Unit]) -> Agreement:
+    """How much the experts agree over `units` (a round, a pair, a dimension or a process)."""
+    units = list(units)
+    level = measurement_level(method)
+    splits = unit_splits(ratings)
+    rated = [splits[u] for u in dict.fromkeys(units) if u in splits and splits[u].experts >= 2]
+    experts = len({e for e, by_unit in ratings.items() if any(u in by_unit for u in units)})
+    if not ratings or not splits:
+        return Agreement(NO_EXPERT_RATINGS, level, None, 0, 0, 0)
+    unanimous = sum(s.unanimous for s in rated)
+    if len(rated) < 2:
+        return Agreement(TOO_FEW, level, None, len(rated), unanimous, experts)
+    alpha = krippendorff_alpha(
+        ([v for v, n in s.counts.items() for _ in range(n)] for s in rated), level
+    )
+    status = NO_VARIATION if alpha is None else COMPUTED
+    return Agreement(status, level, alpha, len(rated), unanimous, experts)
+
+
+@dataclass(frozen=True)
+class RoundAgreement:
+    overall: Agreement
+    pairs: dict[str, Agreement]
+    dimensions: dict[str, Agreement]
+    processes: dict[str, Agreement]
+    units: dict[Unit, UnitSplit]
+
+
+def round_agreement(
+    method: Method, items: Sequence[ProcessInput], ratings: ExpertRatings
+) -> RoundAgreement:
+    """Agreement over the round, each pair, each scored-or-not dimension and each process."""
+    dimensions = [d.code for d in method.dimensions]
+    units = [(i.process, d) for i in items for d in dimensions]
+    by_pair: dict[str, list[Unit]] = defaultdict(list)
+    for i in items:
+        by_pair[i.pair].extend((i.process, d) for d in dimensions)
+    return RoundAgreement(
+        overall=agreement(method, ratings, units),
+        pairs={pair: agreement(method, ratings, us) for pair, us in by_pair.items()},
+        dimensions={
+            d: agreement(method, ratings, [(i.process, d) for i in items]) for d in dimensions
+        },
+        processes={
+            i.process: agreement(method, ratings, [(i.process, d) for d in dimensions])
+            for i in items
+        },
+        units=unit_splits(ratings),
+    )
+
+
+# Intervals: how far each figure could move had the panel been a different draw of its
+# experts. Experts are resampled with replacement within each pair (panels are assigned
+# per pair); each resampled panel's ratings are averaged per process and dimension and
+# put through the method. A process is excluded when most of the resampled experts rate
+# its gating condition absent (a tie keeps it). Small panels are enumerated exactly;
+# larger ones are sampled with a seed drawn from the ratings, so that the same ratings
+# always give the same interval.
+
+INTERVAL_LEVEL = Fraction(95, 100)
+EXACT_LIMIT = 5000  # panels whose resamples number more than this are sampled instead
+SAMPLES = 2000
+
+
+@dataclass(frozen=True)
+class Interval:
+    """A figure's interval (fractions of 1), or why there is none.
+
+    `status` is COMPUTED, NO_EXPERT_RATINGS (the round was rated by a consensus alone) or
+    TOO_FEW (a pair the figure depends on was rated by fewer than two experts).
+    """
+
+    status: str
+    low: Fraction | None = None
+    high: Fraction | None = None
+    experts: int = 0  # the fewest experts behind any pair the figure depends on
+    exact: bool = True
+
+    @property
+    def computed(self) -> bool:
+        return self.status == COMPUTED
+
+
+@dataclass(frozen=True)
+class RoundIntervals:
+    pairs: dict[str, Interval]
+    dimensions: dict[str, Interval]
+    principals: dict[str, Interval]
+    overall: Interval
+    level: Fraction = INTERVAL_LEVEL
+
+
+def _compositions(n: int, parts: int) -> Iterable[tuple[int, ...]]:
+    """Every way to put n draws into `parts` experts (a multiset of experts)."""
+    if parts == 1:
+        yield (n,)
+        return
+    for first in range(n, -1, -1):
+        for rest in _compositions(n - first, parts - 1):
+            yield (first, *rest)
+
+
+def _multinomial(counts: Sequence[int]) -> int:
+    from math import factorial, prod
+
+    return factorial(sum(counts)) // prod(factorial(k) for k in counts)
+
+
+def _quantile(values, weights, q: float) -> float:
+    import numpy as np
+
+    order = np.argsort(values, kind="stable")
+    cumulative = np.cumsum(weights[order])
+    cumulative /= cumulative[-1]
+    return float(values[order][np.searchsorted(cumulative, q - 1e-12)])
+
+
+def round_intervals(
+    method: Method,
+    items: Sequence[ProcessInput],
+    ratings: ExpertRatings,
+    *,
+    level: Fraction = INTERVAL_LEVEL,
+    samples: int = SAMPLES,
+) -> RoundIntervals:
+    """An interval for every pair index, dimension total, principal share and the overall index."""
+    import numpy as np
+
+    items = list(items)
+    pairs = list(dict.fromkeys(i.pair for i in items))
+    dimensions = [d.code for d in method.dimensions]
+    scored = method.scored
+    gating = method.gating
+    span = method.scale_max - method.scale_min
+
+    experts_of: dict[str, list[str]] = {}
+    for pair in pairs:
+        units = {(i.process, d) for i in items if i.pair == pair for d in dimensions}
+        experts_of[pair] = sorted(e for e, by_unit in ratings.items() if units & set(by_unit))
+
+    def none(status: str, experts: int = 0) -> Interval:
+        return Interval(status, experts=experts)
+
+    if not any(experts_of.values()):
+        empty = none(NO_EXPERT_RATINGS)
+        return RoundIntervals(
+            pairs={p: empty for p in pairs},
+            dimensions={d: empty for d in scored},
+            principals={i.principal: empty for i in items},
+            overall=empty,
+            level=level,
+        )
+
+    # Per pair: the experts' normalised ratings, whether they rated, and the consensus.
+    layout: dict[str, tuple[list[ProcessInput], np.ndarray, np.ndarray, np.ndarray]] = {}
+    for pair in pairs:
+        members = [i for i in items if i.pair == pair]
+        experts = experts_of[pair]
+        shape = (len(experts), len(members), len(dimensions))
+        values, rated = np.zeros(shape), np.zeros(shape)
+        consensus = np.full((len(members), len(dimensions)), np.nan)
+        for p, item in enumerate(members):
+            for d, code in enumerate(dimensions):
+                if item.ratings.get(code) is not None:
+                    consensus[p, d] = (item.ratings[code] - method.scale_min) / span
+                for e, expert in enumerate(experts):
+                    value = ratings[expert].get((item.process, code))
+                    if value is not None:
+                        values[e, p, d] = (value - method.scale_min) / span
+                        rated[e, p, d] = 1
+        layout[pair] = (members, values, rated, consensus)
+
+    def draws(pair_set: Sequence[str]) -> tuple[dict[str, np.ndarray], np.ndarray, bool]:
+        """Multiplicities of each pair's experts in every resample, and each resample's weight."""
+        sizes = [len(experts_of[p]) for p in pair_set]
+        from math import comb, prod
+
+        configurations = prod(comb(2 * n - 1, n) for n in sizes)
+        if configurations <= EXACT_LIMIT:
+            per_pair = []
+            for n in sizes:
+                options = list(_compositions(n, n))
+                per_pair.append(
+                    (
+                        np.array(options, dtype=float),
+                        np.array([_multinomial(o) for o in options], dtype=float),
+                    )
+                )
+            grids = np.meshgrid(*[np.arange(len(w)) for _o, w in per_pair], indexing="ij")
+            index = [g.ravel() for g in grids]
+            weights = np.ones(len(index[0]))
+            chosen = {}
+            for p, (options, w), idx in zip(pair_set, per_pair, index, strict=True):
+                chosen[p] = options[idx]
+                weights = weights * w[idx]
+            return chosen, weights, True
+        seed = _seed(pair_set, ratings, experts_of)
+        generator = np.random.Generator(np.random.PCG64(seed))
+        chosen = {
+            p: np.stack(
+                [np.bincount(generator.integers(0, n, n), minlength=n) for _ in range(samples)]
+            ).astype(float)
+            for p, n in zip(pair_set, sizes, strict=True)
+        }
+        return chosen, np.ones(samples), False
+
+    def process_scores(pair: str, multiplicity: np.ndarray):
+        """Per resample and process: included (bool) and score; and per dimension the means."""
+        _members, values, rated, consensus = layout[pair]
+        sums = np.tensordot(multiplicity, values * rated, axes=(1, 0))
+        counts = np.tensordot(multiplicity, rated, axes=(1, 0))
+        with np.errstate(invalid="ignore", divide="ignore"):
+            means = np.where(counts > 0, sums / np.where(counts > 0, counts, 1), consensus)
+        scored_idx = [dimensions.index(c) for c in scored]
+        complete = ~np.isnan(means[:, :, scored_idx]).any(axis=2)
+        included = complete.copy()
+        if gating is not None:
+            g = means[:, :, dimensions.index(gating)]
+            included &= ~np.isnan(g) & (g >= 0.5)
+        score = np.where(included, np.nanmean(means[:, :, scored_idx], axis=2), np.nan)
+        return included, score, means
+
+    def interval(values: np.ndarray, weights: np.ndarray, exact: bool, experts: int) -> Interval:
+        keep = ~np.isnan(values)
+        if not keep.any():
+            return Interval(COMPUTED, None, None, experts, exact)
+        tail = float((1 - level) / 2)
+        low = _quantile(values[keep], weights[keep], tail)
+        high = _quantile(values[keep], weights[keep], 1 - tail)
+        return Interval(COMPUTED, _fraction(low), _fraction(high), experts, exact)
+
+    def fewest(pair_set: Iterable[str]) -> int:
+        return min(len(experts_of[p]) for p in pair_set)
+
+    def mean_over_included(values: np.ndarray, included: np.ndarray) -> np.ndarray:
+        """Per resample, the mean over included processes (NaN where none is included)."""
+        kept = np.where(included, values, 0.0)
+        count = included.sum(axis=1)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            return np.where(count > 0, kept.sum(axis=1) / np.where(count > 0, count, 1), np.nan)
+
+    pair_intervals = {}
+    for pair in pairs:
+        if len(experts_of[pair]) < 2:
+            pair_intervals[pair] = none(TOO_FEW, len(experts_of[pair]))
+            continue
+        chosen, weights, exact = draws([pair])
+        included, score, _means = process_scores(pair, chosen[pair])
+        index = mean_over_included(score, included)
+        pair_intervals[pair] = interval(index, weights, exact, len(experts_of[pair]))
+
+    # Figures across pairs come from one set of resamples of all their pairs at once.
+    def joint(pair_set: Sequence[str]):
+        chosen, weights, exact = draws(pair_set)
+        parts = [process_scores(pair, chosen[pair]) for pair in pair_set]
+        members = [m for pair in pair_set for m in layout[pair][0]]
+        included = np.concatenate([p[0] for p in parts], axis=1)
+        score = np.concatenate([p[1] for p in parts], axis=1)
+        means = np.concatenate([p[2] for p in parts], axis=1)
+        return members, included, score, means, weights, exact
+
+    everything = joint(pairs) if fewest(pairs) >= 2 else None
+    if everything is None:
+        too_few = none(TOO_FEW, fewest(pairs))
+        overall, dimension_intervals = too_few, {code: too_few for code in scored}
+    else:
+        members, included, score, means, weights, exact = everything
+        experts = fewest(pairs)
+        overall = interval(mean_over_included(score, included), weights, exact, experts)
+        dimension_intervals = {
+            code: interval(
+                mean_over_included(means[:, :, dimensions.index(code)], included),
+                weights,
+                exact,
+                experts,
+            )
+            for code in scored
+        }
+
+    principal_intervals = {}
+    for principal in dict.fromkeys(i.principal for i in items):
+        own = list(dict.fromkeys(i.pair for i in items if i.principal == principal))
+        if fewest(own) < 2:
+            principal_intervals[principal] = none(TOO_FEW, fewest(own))
+            continue
+        members, included, score, _means, weights, exact = everything or joint(own)
+        columns = [k for k, m in enumerate(members) if m.principal == principal]
+        works = included[:, columns] & (np.nan_to_num(score[:, columns]) > 0)
+        share = works.sum(axis=1) / len(columns)
+        principal_intervals[principal] = interval(share, weights, exact, fewest(own))
+
+    return RoundIntervals(
+        pairs=pair_intervals,
+        dimensions=dimension_intervals,
+        principals=principal_intervals,
+        overall=overall,
+        level=level,
+    )
+
+
+def _fraction(value: float) -> Fraction:
+    # Resampled figures are means of small fractions; six places hold them exactly enough.
+    return Fraction(value).limit_denominator(10**6)
+
+
+def _seed(pair_set: Sequence[str], ratings: ExpertRatings, experts_of) -> int:
+    import zlib
+
+    text = repr(
+        [(p, [(e, sorted(ratings[e].items())) for e in experts_of[p]]) for p in sorted(pair_set)]
+    )
+    return zlib.crc32(text.encode())

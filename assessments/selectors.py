@@ -193,6 +193,27 @@ def report_as_dict(rr: RoundReport) -> dict[str, Any]:
     }
 
 
+def round_expert_ratings(round_: Round) -> dict[str, dict[scoring.Unit, int]]:
+    """Each expert's own ratings of the round: expert (by id) → (process, dimension) → value."""
+    ratings: dict[str, dict[scoring.Unit, int]] = defaultdict(dict)
+    rows = ExpertRating.objects.filter(assessment__round=round_).values_list(
+        "expert_id", "assessment__process__code", "dimension__code", "value"
+    )
+    for expert, process, dimension, value in rows:
+        ratings[str(expert)][process, dimension] = value
+    return dict(ratings)
+
+
+def round_uncertainty(round_: Round) -> tuple[scoring.RoundAgreement, scoring.RoundIntervals]:
+    """How much the round's experts agree, and the interval of each figure (scoring.py)."""
+    method, inputs = round_inputs(round_)
+    ratings = round_expert_ratings(round_)
+    return (
+        scoring.round_agreement(method, inputs, ratings),
+        scoring.round_intervals(method, inputs, ratings),
+    )
+
+
 def round_overview(round_: Round) -> list[dict[str, Any]]:
     """Each pair of the round with its processes, their ratings and their citations."""
     dimensions = list(round_.methodology.dimensions.all())

@@ -5,10 +5,18 @@ import random
 import pytest
 
 from assessments import scoring
-from assessments.models import Pair, ProcessAssessment
+from assessments.models import Pair, PanelMembership, ProcessAssessment
 from assessments.selectors import round_inputs
 
-from .factories import AssessmentFactory, MethodologyFactory, PairFactory, RoundFactory, rate
+from .factories import (
+    AssessmentFactory,
+    MethodologyFactory,
+    PairFactory,
+    PanelFactory,
+    RoundFactory,
+    UserFactory,
+    rate,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -50,3 +58,30 @@ def test_random_rounds_score_the_same_in_sql_and_in_python(seed):
             rated = [c for c in codes if rng.random() > 0.1]
             rate(assessment, **{c: rng.randint(0, methodology.scale_max) for c in rated})
     assert_db_agrees_with_pure(round_)
+
+
+def test_the_round_s_expert_ratings_feed_agreement_and_intervals(study_round, expert, other_expert):
+    from assessments import selectors, services
+    from assessments.models import ExpertRating, Rating
+
+    assert selectors.round_uncertainty(study_round)[1].overall.status == "no_expert_ratings"
+    draft = services.start_next_round(
+        actor=UserFactory(is_superuser=True), source=study_round, year=2031, reason="next"
+    )
+    panel = PanelFactory(round=draft)
+    for member in (expert, other_expert):
+        PanelMembership.objects.create(panel=panel, user=member)
+    ExpertRating.objects.bulk_create(
+        ExpertRating(
+            assessment_id=rating.assessment_id,
+            dimension_id=rating.dimension_id,
+            expert=who,
+            value=value,
+        )
+        for rating in Rating.objects.filter(assessment__round=draft)
+        for who, value in ((expert, rating.value), (other_expert, 1))
+    )
+    agreement, intervals = selectors.round_uncertainty(draft)
+    assert agreement.overall.experts == 2 and agreement.overall.units == 76
+    assert intervals.overall.status == "computed" and intervals.overall.exact
+    assert intervals.overall.low <= intervals.overall.high
