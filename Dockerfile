@@ -5,6 +5,12 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
     PIP_NO_CACHE_DIR=1
 
+# libcairo2 draws chart PNGs (cairosvg); DejaVu Sans is the font the charts ask for and is
+# measured with, and has every Kyrgyz and Russian letter (ү, ө, ң).
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends libcairo2 fonts-dejavu-core \
+    && rm -rf /var/lib/apt/lists/*
+
 WORKDIR /app
 COPY pyproject.toml README.md ./
 COPY accountability ./accountability

@@ -10,13 +10,12 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_GET
 
-from ... import charts, comparison, scoring, selectors
+from ... import comparison, diagrams, scoring, selectors
 from ...models import Dimension, Pair, Round
 from .rounds import find_round, round_choices, round_key, visible_rounds
 
@@ -168,13 +167,13 @@ def comparison_context(before: Round, after: Round, series_rounds: list[Round]) 
 
     round_charts = []
     for r in (before, after):
-        titles = chart_titles(r)
-        svgs = charts.round_charts(selectors.round_report(r).as_dict(), titles)
+        rr = selectors.round_report(r)
+        drawn = diagrams.round_diagrams(rr.report.scores, rr.names)
         round_charts.append(
             {
                 "round": r,
                 "key": round_key(r),
-                "charts": [(name, titles[name], svgs[name]) for name in ROUND_CHARTS],
+                "charts": [drawn[name] for name in ROUND_CHARTS],
             }
         )
 
@@ -209,16 +208,6 @@ def comparison_context(before: Round, after: Round, series_rounds: list[Round]) 
 ROUND_CHARTS = ("dimensions", "principals", "pairs")
 
 
-def chart_titles(round_: Round) -> dict[str, str]:
-    """The study's three diagrams, titled in the active language."""
-    return {
-        "dimensions": _("Dimension totals, %(round)s") % {"round": round_.year},
-        "principals": _("Share of working processes by principal, %(round)s")
-        % {"round": round_.year},
-        "pairs": _("Real vs ideal, per pair, %(round)s") % {"round": round_.year},
-    }
-
-
 def _methodology_warning(result: comparison.RoundComparison) -> str | None:
     # comparison.methodology_warning says the same in English only; this one is translated.
     if result.same_methodology:
@@ -242,25 +231,26 @@ def series_chart(rounds: list[Round]) -> dict[str, Any]:
             for c in columns
         ]
         rows.append({"pair": s.pair, "name": s.name, "values": values})
+    # By name: a reader does not know the methodologies' codes.
     methodologies = []
     for r in rounds:
-        if r.methodology.label not in methodologies:
-            methodologies.append(r.methodology.label)
-    title = _("Each pair's index across the years")
-    svg = charts.line_chart(
-        title,
-        labels,
-        [
-            (row["name"], [float(v) if v is not None else None for v in row["values"]])
-            for row in rows
-        ],
-    )
+        if r.methodology.title not in methodologies:
+            methodologies.append(r.methodology.title)
+    title = _("Each pair's accountability index by year")
+    diagram = diagrams.series_diagram(title, labels, [(row["name"], row["values"]) for row in rows])
     warning = None
     if len(methodologies) > 1:
         warning = _("The series changes methodology (%(labels)s): read it with care.") % {
             "labels": ", ".join(methodologies)
         }
-    return {"title": title, "labels": labels, "rows": rows, "svg": svg, "warning": warning}
+    return {
+        "title": title,
+        "labels": labels,
+        "rows": rows,
+        "diagram": diagram,
+        "rounds": rounds,
+        "warning": warning,
+    }
 
 
 def compare(request: HttpRequest) -> TemplateResponse:
@@ -279,31 +269,3 @@ def compare(request: HttpRequest) -> TemplateResponse:
         before, after = form.cleaned_data["pair"]
         context.update(comparison_context(before, after, form.cleaned_data["series"]))
     return TemplateResponse(request, "admin/assessments/tools/compare.html", context)
-
-
-def _svg_download(svg: str, filename: str) -> HttpResponse:
-    response = HttpResponse(svg, content_type="image/svg+xml; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
-
-
-@require_GET
-def round_chart(request: HttpRequest, key: str, chart: str) -> HttpResponse:
-    """One of the study's three diagrams for a round, as an SVG file to download."""
-    round_ = find_round(visible_rounds(request.user), key)
-    if round_ is None or chart not in ROUND_CHARTS:
-        raise Http404
-    svg = charts.round_charts(selectors.round_report(round_).as_dict(), chart_titles(round_))[chart]
-    return _svg_download(svg, f"round-{round_key(round_)}-{chart}.svg")
-
-
-@require_GET
-def series_chart_svg(request: HttpRequest) -> HttpResponse:
-    """Each pair's index across the rounds named in ?rounds=2016-v1,2025-v1, as an SVG file."""
-    visible = visible_rounds(request.user)
-    keys = [k for k in (request.GET.get("rounds") or "").split(",") if k]
-    rounds = [find_round(visible, k) for k in keys]
-    if not rounds or None in rounds or len(rounds) > 50:
-        raise Http404
-    rounds = sorted(set(rounds), key=lambda r: (r.year, r.version))
-    return _svg_download(series_chart(rounds)["svg"], "pair-index-series.svg")
