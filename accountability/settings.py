@@ -207,10 +207,18 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("DJANGO_HSTS_INCLUDE_SUBDOMAINS", defa
 SECURE_HSTS_PRELOAD = env.bool("DJANGO_HSTS_PRELOAD", default=_secure)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+# No page may be framed, except the public site's embed pages (assessments/web/embeds.py).
 X_FRAME_OPTIONS = "DENY"
 if env.bool("DJANGO_BEHIND_PROXY", default=False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     USE_X_FORWARDED_HOST = True
+
+# The public site: its address as others should link to it (embed codes, Open Graph tags and
+# the credit line drawn into chart images), e.g. https://accountability.example.kg. Unset: the
+# address a request came to. The licence under which the published data and charts may be
+# reused, drawn into every chart image and stated in the data packages.
+SITE_URL = env.str("DJANGO_SITE_URL", default="").rstrip("/")
+DATA_LICENCE = env.str("DATA_LICENCE", default="CC BY 4.0")
 
 LOGGING = {
     "version": 1,

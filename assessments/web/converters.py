@@ -43,3 +43,15 @@ def parse_ref(value: str | None) -> RoundRef | None:
     if not value or not re.fullmatch(RoundRefConverter.regex, value.strip()):
         return None
     return RoundRefConverter().to_python(value.strip())
+
+
+class ImageFormatConverter:
+    """The file type of a chart download: `svg` or `png`."""
+
+    regex = "svg|png"
+
+    def to_python(self, value: str) -> str:
+        return value
+
+    def to_url(self, value: str) -> str:
+        return value

@@ -19,7 +19,7 @@ from django.core.cache import cache
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from assessments import charts, scoring, selectors
+from assessments import diagrams, scoring, selectors
 from assessments.comparison import (
     ADDED,
     CHANGED,
@@ -44,8 +44,6 @@ from .converters import RoundRef
 
 # Computed pair indices of a published round never change; keep them a day.
 SERIES_CACHE_SECONDS = 24 * 60 * 60
-# Longest bar label that fits charts.py's label column (see _as_shown).
-CHART_LABEL = 30
 
 
 # --- which rounds -------------------------------------------------------------------------
@@ -153,7 +151,7 @@ class RoundFigures:
     figure_mismatches: list[Figure]
     rating_mismatches: list[RatingMismatch]
     process_scores: dict[str, scoring.ProcessScore]
-    charts: dict[str, str]
+    diagrams: dict[str, diagrams.Diagram]
     names: dict[str, dict[str, str]]
 
     # Whether the publication printed figures of each kind: a column for them otherwise hides.
@@ -168,14 +166,6 @@ class RoundFigures:
     @property
     def printed_principals(self) -> bool:
         return any(f.printed is not None for f in self.principals)
-
-
-def chart_titles() -> dict[str, str]:
-    return {
-        "dimensions": _("Diagram 1. Processes where each dimension is present"),
-        "principals": _("Diagram 2. Share of each principal's processes that work"),
-        "pairs": _("Diagram 3. Each pair: real level against the ideal (100%)"),
-    }
 
 
 def round_figures(
@@ -296,7 +286,7 @@ def round_figures(
         figure_mismatches=figure_mismatches,
         rating_mismatches=rating_mismatches,
         process_scores={p.process: p for p in s.processes},
-        charts=charts.round_charts(_as_shown(report, s), chart_titles()),
+        diagrams=diagrams.round_diagrams(s, names),
         names=names,
     )
 
@@ -307,37 +297,6 @@ def _rating_label(value: Decimal | None, scale: dict[int, str] | None) -> str:
     number = int(value)
     label = (scale or {}).get(number)
     return f"{label} ({number})" if label else str(number)
-
-
-def _as_shown(report: dict[str, Any], s: scoring.RoundScores) -> dict[str, Any]:
-    """The report with its percentages as the tables show them (whole, half up), so that a
-    chart's labels never differ from the table beside it (charts.py formats with '.0f',
-    which rounds 12.5 to 12)."""
-
-    def label(name: str) -> str:
-        # charts.py right-aligns labels in 252px but cuts them at 38 characters, which runs
-        # off the left edge; at 30 they fit. The table beside each chart has the full name.
-        return name if len(name) <= CHART_LABEL else name[: CHART_LABEL - 1] + "…"
-
-    def shown(exact: Fraction | None) -> float | None:
-        value = whole(exact)
-        return None if value is None else float(value)
-
-    return {
-        **report,
-        "pairs": [
-            {**row, "name": label(row["name"]), "index": shown(p.index)}
-            for row, p in zip(report["pairs"], s.pairs, strict=True)
-        ],
-        "dimensions": [
-            {**row, "name": label(row["name"]), "total": shown(d.total)}
-            for row, d in zip(report["dimensions"], s.dimensions, strict=True)
-        ],
-        "principals": [
-            {**row, "name": label(row["name"]), "share": shown(p.share)}
-            for row, p in zip(report["principals"], s.principals, strict=True)
-        ],
-    }
 
 
 def scale_labels(methodology: Methodology) -> dict[int, str]:
@@ -366,7 +325,8 @@ class IndexSeries:
     years: list[str]
     rows: list[SeriesRow]
     methodologies: list[str]
-    chart: str = ""
+    rounds: list[Round] = field(default_factory=list)
+    diagram: diagrams.Diagram | None = None
 
     @property
     def methodology_changes(self) -> bool:
@@ -413,15 +373,17 @@ def index_series(
         for code in codes
     ]
     years = [str(r.year) for r in current]
-    series = IndexSeries(years, rows, [r.methodology.label for r in current])
+    # Methodologies by name: their codes mean nothing to a reader.
+    series = IndexSeries(years, rows, [r.methodology.title for r in current], current)
     if rows and years:
-        title = (
-            _("Index of the pair by year") if only is not None else _("Each pair's index by year")
-        )
-        series.chart = charts.line_chart(
-            title,
-            years,
-            [(row.name, [None if v is None else float(v) for v in row.values]) for row in rows],
+        if only is not None:
+            title = _("Accountability index of the pair «%(pair)s» by year") % {
+                "pair": rows[0].name
+            }
+        else:
+            title = _("Each pair's accountability index by year")
+        series.diagram = diagrams.series_diagram(
+            title, years, [(row.name, row.values) for row in rows]
         )
     return series
 
@@ -462,10 +424,35 @@ class ProcessRow:
     verdict_text: str
     justification: str
     citations: list[CitationRow]
+    # For saying how the score was reached: the counted dimensions, and those rated at the
+    # top of a present/absent scale (None when the scale has more levels).
+    counted: list[str] = field(default_factory=list)
+    present: list[str] | None = None
 
     @property
     def score_text(self) -> str:
         return "–" if self.score is None else f"{self.score}%"
+
+    @property
+    def score_explained(self) -> str:
+        """The score in words: "1 of 3 counted dimensions present (Rules …)"."""
+        if not self.included:
+            if self.excluded_because == scoring.EXCLUDED_GATING:
+                return _("not assessed: its condition (demand for accountability) is absent")
+            return _("not assessed: a rating is missing")
+        if self.present is None:
+            return _("the mean of its ratings on the %(count)s counted dimensions") % {
+                "count": len(self.counted)
+            }
+        if not self.present:
+            return _("none of the %(count)s counted dimensions is present") % {
+                "count": len(self.counted)
+            }
+        return _("%(present)s of %(count)s counted dimensions present (%(names)s)") % {
+            "present": len(self.present),
+            "count": len(self.counted),
+            "names": ", ".join(self.present),
+        }
 
 
 @dataclass
@@ -492,6 +479,8 @@ def pair_page(
     pair = Pair.objects.select_related("principal", "agent").get(pk=entry["pair"].pk)
     dimensions = entry["dimensions"]
     dimension_names = {d.pk: d.name for d in dimensions}
+    methodology = round_.methodology
+    binary = methodology.scale_max - methodology.scale_min == 1
     processes = []
     titles: dict[int, str] = {}
     for row in entry["assessments"]:
@@ -528,6 +517,16 @@ def pair_page(
                     )
                     for c in row["citations"]
                 ],
+                counted=[d.name for d in dimensions if d.is_scored],
+                present=(
+                    [
+                        d.name
+                        for d, r in zip(dimensions, row["ratings"], strict=True)
+                        if d.is_scored and r is not None and r.value == methodology.scale_max
+                    ]
+                    if binary
+                    else None
+                ),
             )
         )
     page = PairPage(

@@ -15,6 +15,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse, translate_url
 from django.utils.translation import get_language, get_language_info
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from assessments.exchange import packages
@@ -23,6 +24,10 @@ from assessments.models import Round
 from . import pages
 from .caching import cached_page, latest
 from .converters import RoundRef, parse_ref, ref_of
+from .links import absolute, origin
+
+# Open Graph locales of the site's languages.
+OG_LOCALES = {"ky": "ky_KG", "ru": "ru_RU", "en": "en_GB"}
 
 
 def _page(
@@ -41,7 +46,34 @@ def _page(
                 "current": code == current,
             }
         )
-    return render(request, template, {**context, "languages": languages, "section": section})
+    return render(
+        request,
+        template,
+        {**context, "languages": languages, "section": section, "site_url": origin(request)},
+    )
+
+
+def _og(request: HttpRequest, *, title: str, description: str, image: str, image_alt: str):
+    """Open Graph and Twitter card tags: what a shared link shows (its chart as the image)."""
+    return {
+        "title": title,
+        "description": description,
+        "url": absolute(request, request.path),
+        "locale": OG_LOCALES.get(get_language(), "ky_KG"),
+        "image": absolute(request, image),
+        "image_alt": image_alt,
+    }
+
+
+def _round_og(request: HttpRequest, round_: Round, figures: pages.RoundFigures):
+    return _og(
+        request,
+        title=round_.title,
+        description=_("Overall index %(overall)s. %(finding)s")
+        % {"overall": figures.overall.text, "finding": figures.diagrams["pairs"].finding},
+        image=reverse("web:round-card", args=[round_]),
+        image_alt=figures.diagrams["pairs"].finding,
+    )
 
 
 def _pair_url(round_: Round, pair: str) -> str:
@@ -68,12 +100,13 @@ def home(request: HttpRequest) -> HttpResponse:
         if round_ is not None:
             context.update(_round_context(round_))
             context["series"] = pages.index_series(rounds, context["figures"].names["pair"])
+            context["og"] = _round_og(request, round_, context["figures"])
         return _page(request, "web/home.html", context, "home")
 
     return cached_page(
         request,
         build,
-        depends_on=["home", pages.signature(rounds)],
+        depends_on=["home", pages.signature(rounds), origin(request)],
         last_modified=latest(r.published_at for r in rounds),
     )
 
@@ -92,10 +125,16 @@ def round_list(request: HttpRequest) -> HttpResponse:
 @require_safe
 def round_detail(request: HttpRequest, ref: RoundRef) -> HttpResponse:
     round_ = pages.published_round(ref)
+
+    def build() -> HttpResponse:
+        context = _round_context(round_)
+        context["og"] = _round_og(request, round_, context["figures"])
+        return _page(request, "web/round.html", context, "rounds")
+
     return cached_page(
         request,
-        lambda: _page(request, "web/round.html", _round_context(round_), "rounds"),
-        depends_on=pages.signature([round_]),
+        build,
+        depends_on=[pages.signature([round_]), origin(request)],
         last_modified=round_.published_at,
     )
 
@@ -116,12 +155,21 @@ def pair_detail(request: HttpRequest, ref: RoundRef, pair: str) -> HttpResponse:
             "series": series,
             "current_version": pages.current_version_of(round_),
         }
+        if series.diagram is not None:
+            context["og"] = _og(
+                request,
+                title=f"{page.pair.name} · {round_.year}",
+                description=_("Accountability index in %(year)s: %(index)s.")
+                % {"year": round_.year, "index": page.figure.text},
+                image=reverse("web:pair-card", args=[round_, pair]),
+                image_alt=series.diagram.finding,
+            )
         return _page(request, "web/pair.html", context, "rounds")
 
     return cached_page(
         request,
         build,
-        depends_on=[pair, pages.signature([round_]), pages.signature(rounds)],
+        depends_on=[pair, pages.signature([round_]), pages.signature(rounds), origin(request)],
         last_modified=latest(r.published_at for r in rounds),
     )
 
@@ -158,6 +206,7 @@ def compare(request: HttpRequest) -> HttpResponse:
             "compare",
             [ref_of(r) for r in chosen] if chosen else None,
             pages.signature(rounds),
+            origin(request),
         ],
         last_modified=latest(r.published_at for r in rounds),
     )

@@ -52,7 +52,9 @@ def the_home_page_shows_each_pair_index_of_the_latest_round_in_each_language(cli
         for name in names:
             assert name in html
         assert html.count("<h1") == 1
-        assert html.count('role="img"') == 4  # three diagrams and the series
+        # Three diagrams and the series, each laid out for wide screens and for phones.
+        assert html.count('role="img"') == 8
+        assert html.count('data-layout="narrow"') == 4
 
 
 def each_page_links_to_itself_in_the_other_languages(client, study):
