@@ -8,6 +8,7 @@ from django.db.models import Count, Prefetch, Q
 from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import (
     TranslationAdmin,
@@ -56,7 +57,27 @@ class RatingInline(FrozenInlineMixin, TranslationTabularInline):
         return super().get_queryset(request).select_related("dimension")
 
 
-class CitationInline(FrozenInlineMixin, TranslationTabularInline):
+def _warning(text) -> str:
+    # Words and a warning sign, not the admin's green tick: "yes" here means "look again".
+    return format_html('<span class="reverify"><span aria-hidden="true">⚠</span> {}</span>', text)
+
+
+class ReverificationDisplay:
+    """A citation's re-verification and superseded edition, said in words."""
+
+    class Media:
+        css = {"all": ["assessments/admin/admin.css"]}
+
+    @admin.display(description=_("re-verify"), ordering="needs_reverification")
+    def reverification(self, obj):
+        return _warning(_("to re-verify")) if obj.needs_reverification else "—"
+
+    @admin.display(description=_("edition superseded"))
+    def superseded_edition(self, obj):
+        return _warning(_("no longer in force")) if obj.edition_superseded else "—"
+
+
+class CitationInline(ReverificationDisplay, FrozenInlineMixin, TranslationTabularInline):
     model = Citation
     form = CitationInlineForm
     round_path = "round"
@@ -71,11 +92,21 @@ class CitationInline(FrozenInlineMixin, TranslationTabularInline):
         "needs_reverification",
         "expected_revision",
     ]
+    readonly_fields = ["reverification"]
     autocomplete_fields = ["act"]
     extra = 0
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("act", "edition", "dimension")
+
+    def get_fields(self, request, obj=None):
+        fields = list(super().get_fields(request, obj))
+        if self._frozen(obj):
+            # Read-only, a boolean would show as a tick: say it in words instead.
+            fields = ["reverification" if f == "needs_reverification" else f for f in fields]
+        else:
+            fields = [f for f in fields if f != "reverification"]
+        return fields
 
 
 @admin.register(ProcessAssessment)
@@ -389,7 +420,9 @@ class ExpertRatingAdmin(ServiceAdminMixin, FrozenRoundMixin, SimpleHistoryAdmin)
 
 
 @admin.register(Citation)
-class CitationAdmin(ServiceAdminMixin, FrozenRoundMixin, SimpleHistoryAdmin, TranslationAdmin):
+class CitationAdmin(
+    ReverificationDisplay, ServiceAdminMixin, FrozenRoundMixin, SimpleHistoryAdmin, TranslationAdmin
+):
     form = CitationForm
     round_path = "assessment__round"
     list_display = [
@@ -398,7 +431,7 @@ class CitationAdmin(ServiceAdminMixin, FrozenRoundMixin, SimpleHistoryAdmin, Tra
         "article",
         "part",
         "assessment",
-        "needs_reverification",
+        "reverification",
         "superseded_edition",
     ]
     list_filter = ["assessment__round", "act__kind", "act", "needs_reverification"]
@@ -411,10 +444,6 @@ class CitationAdmin(ServiceAdminMixin, FrozenRoundMixin, SimpleHistoryAdmin, Tra
     def get_queryset(self, request):
         visible = ProcessAssessment.objects.visible_to(request.user)
         return super().get_queryset(request).filter(assessment__in=visible)
-
-    @admin.display(description=_("edition superseded"), boolean=True)
-    def superseded_edition(self, obj):
-        return obj.edition_superseded
 
     def has_delete_permission(self, request, obj=None):
         return False  # removed from the assessment's page, with a reason

@@ -129,6 +129,9 @@ class RoundAdmin(ServiceAdminMixin, SimpleHistoryAdmin, TranslationAdmin):
                 problems, _open = services.publication_problems(round_)
                 extra_context["publication_problems"] = problems
             extra_context["lifecycle_actions"] = self._actions_for(request, round_)
+            extra_context["charts_url"] = reverse(
+                "assessment_tools:round-charts", kwargs={"key": f"{round_.year}-v{round_.version}"}
+            )
         return super().change_view(request, object_id, form_url, extra_context)
 
     def _actions_for(self, request, round_: Round) -> list[tuple[str, str]]:

@@ -7,7 +7,7 @@ admin's own URLs (whose admin/<app>/<model>/ pattern would otherwise take them).
 from django.contrib import admin
 from django.urls import path
 
-from . import compare, transfer
+from . import charts, compare, transfer
 
 app_name = "assessment_tools"
 
@@ -16,8 +16,21 @@ view = admin.site.admin_view
 urlpatterns = [
     path("", view(transfer.tools_index), name="index"),
     path("compare/", view(compare.compare), name="compare"),
-    path("charts/<str:key>/<slug:chart>.svg", view(compare.round_chart), name="round-chart"),
-    path("charts/series.svg", view(compare.series_chart_svg), name="series-chart"),
+    path("rounds/<str:key>/charts/", view(charts.round_charts), name="round-charts"),
+    path("charts/<str:key>/<slug:chart>.svg", view(charts.round_chart), name="round-chart"),
+    path(
+        "charts/<str:key>/<slug:chart>.png",
+        view(charts.round_chart),
+        {"fmt": "png"},
+        name="round-chart-png",
+    ),
+    path("charts/series.svg", view(charts.series_chart_file), name="series-chart"),
+    path(
+        "charts/series.png",
+        view(charts.series_chart_file),
+        {"fmt": "png"},
+        name="series-chart-png",
+    ),
     path("import/", view(transfer.import_rows), name="import"),
     path("import/confirm/", view(transfer.import_confirm), name="import-confirm"),
     path("import/<uuid:token>/", view(transfer.import_status), name="import-status"),
