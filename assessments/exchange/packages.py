@@ -28,7 +28,10 @@ from fractions import Fraction
 from typing import Any
 
 from django.conf import settings
+from django.template.loader import render_to_string
 from django.utils import translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from .. import scoring
 from ..models import (
@@ -50,8 +53,9 @@ from ..selectors import RoundReport, round_report
 
 FORMAT = "accountability-round-package"
 FORMAT_VERSION = 1
-# Language of the README and of the names inside round.json's report; every
-# translatable text is also in the CSV files in all languages.
+# Language of the names inside round.json's report, and of README.md unless the caller
+# names another (the site: the page's); every translatable text is also in the CSV files
+# in all languages, and the README in each language beside it.
 PACKAGE_LANGUAGE = "en"
 # Zip entries carry this time unless the round has a publication time: never "now".
 EPOCH = (1980, 1, 1, 0, 0, 0)
@@ -69,8 +73,10 @@ def package_name(round_: Round) -> str:
     return f"accountability-{round_.year}-v{round_.version}"
 
 
-def build_round_package(round_: Round) -> bytes:
-    """The round as a zip of CSV files, round.json and a README; the same round, the same bytes."""
+def build_round_package(round_: Round, *, language: str = PACKAGE_LANGUAGE) -> bytes:
+    """The round as a zip of CSV files, round.json and READMEs: `README.md` in `language`
+    (the page's it is downloaded from) and one per language. The same round version and
+    language, the same bytes."""
     with translation.override(PACKAGE_LANGUAGE):
         rr = round_report(round_)
         report = rr.as_dict()
@@ -89,9 +95,15 @@ def build_round_package(round_: Round) -> bytes:
         "published_figures.csv": _published_figures_csv(round_, rr),
         "scores.csv": _scores_csv(rr, names),
     }
-    listing = sorted([*files, "round.json", "README.md"])
+    readmes = {f"README.{lang}.md": lang for lang in languages()}
+    listing = sorted([*files, "round.json", "README.md", *readmes])
     files["round.json"] = _round_json(round_, rr, report, names, listing)
-    files["README.md"] = _readme(round_, report, listing).encode()
+    dimensions = list(
+        Dimension.objects.filter(methodology=round_.methodology).order_by("position", "code")
+    )
+    for name, lang in readmes.items():
+        files[name] = _readme(round_, report, listing, dimensions, lang).encode()
+    files["README.md"] = files[f"README.{language}.md"]
     return _zip(package_name(round_), files, _zip_time(round_))
 
 
@@ -616,53 +628,8 @@ def _round_json(
     return (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode()
 
 
-README = """\
-# {title}
-
-Round {year}, version {version} ({status}{published}). Methodology `{methodology}`.
-
-This is the round's data package from the accountability assessments service:
-the ratings the panel gave, the evidence it cited, the figures the publication
-printed and the figures computed from the ratings, so that anyone can
-recompute every figure without the service.
-
-## Files
-
-| file | what (CSV: one row per …) |
-|---|---|
-{file_table}
-
-CSV files are UTF-8, comma-separated, with a header row. Texts are given in
-every language of the service (columns ending `_ky`, `_ru`, `_en`; Kyrgyz is
-the language of the 2016 study, `ru` and `en` are translations). A text cell
-that begins with `=`, `+`, `-`, `@` or a tab is prefixed with `'` so that a
-spreadsheet does not run it as a formula. Codes (`pair`, `process`,
-`dimension`, `subject`, `act`) join the files.
-
-## The method
-
-Each process is rated on each dimension of the methodology on a scale from
-{scale_min} to {scale_max} (`dimensions.csv`; `round.json` gives the labels).
-A rating counts as `(value - {scale_min}) / ({scale_max} - {scale_min})`.
-
-- **Process score**: the mean of the process's ratings on the *scored*
-  dimensions ({scored}).
-- **Inclusion**: a process is excluded when its *gating* dimension
-  ({gating}) is rated at the bottom of the scale, or when a rating is missing.
-- **Pair index**: the mean score of the pair's included processes.
-- **Dimension total**: the mean rating on that dimension over all included
-  processes.
-- **Principal share**: the share of *all* processes where the subject is the
-  principal that work at least in part (included, score above zero).
-- **Overall index**: the mean score of all included processes.
-
-Percentages are rounded half up (2/3 is 67%), as the study did. The full
-statement is the service's methodology page and `docs/method.md` in its
-source code.
-
-## Recompute the pair indices
-
-```python
+# The recipe in every README: code, the same in each language (a test runs it).
+RECIPE = """\
 import csv
 from collections import defaultdict
 from fractions import Fraction
@@ -682,68 +649,79 @@ for p in csv.DictReader(open("processes.csv", encoding="utf-8")):
     scores[p["pair"]].append(sum(got[d] for d in scored) / len(scored))
 for pair, values in scores.items():
     print(pair, float(sum(values) / len(values) * 100))
-```
-
-`scores.csv` lists every computed figure (exact fraction, percent to two
-places, percent rounded); `round.json` holds the same report as JSON.
-
-## Printed and computed figures
-
-`published_figures.csv` sets each figure the publication printed beside the
-one computed from the ratings (`agrees`; for a `printed_rating`, a rating as a
-summary table reprinted it, the computed side is the rating the round holds).
-{mismatch_count} printed figures disagree with the ratings they were printed from:
-
-{mismatch_list}
-
-The package keeps both sides and corrects neither.
 """
 
 FILE_NOTES = {
-    "README.md": "this description",
-    "round.json": "the round, its methodology, and the computed report (names in English)",
-    "subjects.csv": "subject of the accountability system",
-    "pairs.csv": "principal → agent pair assessed in the round",
-    "dimensions.csv": "dimension of the methodology (scored, gating)",
-    "processes.csv": "process as the round worded and assessed it, with its verdict",
-    "ratings.csv": "rating of a process on a dimension",
-    "citations.csv": "act, edition and article cited as evidence for a process",
-    "legal_acts.csv": "legal act cited in the round",
-    "legal_act_editions.csv": "edition of a cited act (which text was in force)",
-    "recommendations.csv": "recommendation or international experience, per pair",
-    "initiatives.csv": "development initiatives and support needed, per process",
-    "published_figures.csv": "figure as printed, with the computed one and whether they agree",
-    "scores.csv": "computed figure: process score, pair index, dimension total, share, overall",
+    "README.md": gettext_lazy("this description, in the language of the page it came from"),
+    "README.ky.md": gettext_lazy("this description in Kyrgyz"),
+    "README.ru.md": gettext_lazy("this description in Russian"),
+    "README.en.md": gettext_lazy("this description in English"),
+    "round.json": gettext_lazy(
+        "the round, its methodology, and the computed report (names in English)"
+    ),
+    "subjects.csv": gettext_lazy("subject of the accountability system"),
+    "pairs.csv": gettext_lazy("principal → agent pair assessed in the round"),
+    "dimensions.csv": gettext_lazy("dimension of the methodology (scored, gating)"),
+    "processes.csv": gettext_lazy("process as the round worded and assessed it, with its verdict"),
+    "ratings.csv": gettext_lazy("rating of a process on a dimension"),
+    "citations.csv": gettext_lazy("act, edition and article cited as evidence for a process"),
+    "legal_acts.csv": gettext_lazy("legal act cited in the round"),
+    "legal_act_editions.csv": gettext_lazy("edition of a cited act (which text was in force)"),
+    "recommendations.csv": gettext_lazy("recommendation or international experience, per pair"),
+    "initiatives.csv": gettext_lazy("development initiatives and support needed, per process"),
+    "published_figures.csv": gettext_lazy(
+        "figure as printed, with the computed one and whether they agree"
+    ),
+    "scores.csv": gettext_lazy(
+        "computed figure: process score, pair index, dimension total, share, overall"
+    ),
 }
 
 
-def _readme(round_: Round, report: dict[str, Any], files: list[str]) -> str:
+def _readme(
+    round_: Round,
+    report: dict[str, Any],
+    files: list[str],
+    dimensions: list[Dimension],
+    language: str,
+) -> str:
+    """The README in `language` (templates/exchange/package_readme.txt)."""
     methodology = round_.methodology
-    dimensions = list(
-        Dimension.objects.filter(methodology=methodology).order_by("position", "code")
-    )
-    mismatches = report["mismatches"]
-    listed = [
-        f"- `{m['kind']}` {' / '.join(m['key']) or 'overall'}: printed {m['printed']}, "
-        f"computed {m['computed']} ({m['source']})"
-        for m in mismatches
-    ]
-    return README.format(
-        title=round_.title_en or round_.title,
-        year=round_.year,
-        version=round_.version,
-        status=round_.status,
-        published=(
-            f" on {round_.published_at.astimezone(datetime.UTC):%Y-%m-%d}"
-            if round_.published_at
-            else ""
-        ),
-        methodology=methodology.label,
-        file_table="\n".join(f"| `{name}` | {FILE_NOTES.get(name, '')} |" for name in files),
-        scale_min=methodology.scale_min,
-        scale_max=methodology.scale_max,
-        scored=", ".join(f"`{d.code}`" for d in dimensions if d.is_scored) or "none",
-        gating=", ".join(f"`{d.code}`" for d in dimensions if d.is_gating) or "none",
-        mismatch_count=len(mismatches),
-        mismatch_list="\n".join(listed) or "- none",
-    )
+    with translation.override(language):
+        mismatches = [
+            _("`%(kind)s` %(key)s: printed %(printed)s, computed %(computed)s (%(source)s)")
+            % {
+                "kind": m["kind"],
+                "key": " / ".join(m["key"]) or "overall",
+                "printed": m["printed"],
+                "computed": m["computed"],
+                "source": m["source"],
+            }
+            for m in report["mismatches"]
+        ]
+        return render_to_string(
+            "exchange/package_readme.txt",
+            {
+                "title": getattr(round_, f"title_{language}", "") or round_.title,
+                "year": round_.year,
+                "version": round_.version,
+                "status": round_.get_status_display(),
+                "published": (
+                    f"{round_.published_at.astimezone(datetime.UTC):%Y-%m-%d}"
+                    if round_.published_at
+                    else ""
+                ),
+                "methodology": getattr(methodology, f"title_{language}", "") or methodology.title,
+                "label": methodology.label,
+                "licence": settings.DATA_LICENCE,
+                "files": [(name, FILE_NOTES.get(name, "")) for name in files],
+                "scale_min": methodology.scale_min,
+                "scale_max": methodology.scale_max,
+                "scored": ", ".join(f"`{d.code}`" for d in dimensions if d.is_scored) or "–",
+                "gating": ", ".join(f"`{d.code}`" for d in dimensions if d.is_gating) or "–",
+                "recipe": RECIPE.format(
+                    scale_min=methodology.scale_min, scale_max=methodology.scale_max
+                ),
+                "mismatches": mismatches,
+            },
+        )

@@ -22,6 +22,9 @@ pytestmark = pytest.mark.django_db
 
 FILES = {
     "README.md",
+    "README.ky.md",
+    "README.ru.md",
+    "README.en.md",
     "round.json",
     "subjects.csv",
     "pairs.csv",
@@ -63,13 +66,14 @@ def test_the_2016_package(package, tmp_path, subtests):
         round_json_holds_the_report_and_the_exact_figures,
         printed_figures_stand_beside_the_computed_ones,
         the_scores_csv_is_the_one_in_the_package,
+        the_readme_is_in_the_language_asked_for_with_every_language_beside_it,
     ):
         with subtests.test(check=check.__name__):
             check(study_round, data, files, tmp_path)
 
 
 def same_bytes_for_the_same_round(study_round, data, files, tmp_path):
-    with translation.override("ru"):  # the page's language does not leak into the package
+    with translation.override("ru"):  # only the language asked for counts, not the active one
         again = packages.build_round_package(study_round)
     assert again == data
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
@@ -151,6 +155,36 @@ def the_scores_csv_is_the_one_in_the_package(study_round, data, files, tmp_path)
         "parliament-executive": "67",
         "parties-parliament": "100",
     }
+
+
+def the_readme_is_in_the_language_asked_for_with_every_language_beside_it(
+    study_round, data, files, tmp_path
+):
+    assert files["README.md"] == files["README.en.md"]
+    readmes = {lang: files[f"README.{lang}.md"].decode() for lang in ("ky", "ru", "en")}
+    assert "## Files" in readmes["en"]
+    assert "## Файлы" in readmes["ru"]
+    assert "## Файлдар" in readmes["ky"]
+    for lang, text in readmes.items():
+        with translation.override(lang):
+            title = study_round.title
+        assert text.startswith(f"# {title}\n")
+        assert "CC BY 4.0" in text
+    kyrgyz = packages.build_round_package(study_round, language="ky")
+    assert kyrgyz == packages.build_round_package(study_round, language="ky")
+    kyrgyz_files = unpack(kyrgyz)
+    assert kyrgyz_files["README.md"] == files["README.ky.md"]
+    # Only README.md differs between the languages' packages.
+    assert {n for n in files if files[n] != kyrgyz_files[n]} == {"README.md"}
+
+
+def test_the_site_serves_the_package_with_the_readme_of_the_page_language(client, study_round):
+    for lang, heading in (("ky", "## Файлдар"), ("ru", "## Файлы"), ("en", "## Files")):
+        response = client.get(f"/{lang}/rounds/2016/package.zip")
+        assert response.status_code == 200
+        assert heading in unpack(response.content)["README.md"].decode()
+    again = client.get("/ru/rounds/2016/package.zip")
+    assert again.content == client.get("/ru/rounds/2016/package.zip").content
 
 
 def test_free_text_cannot_become_a_spreadsheet_formula():

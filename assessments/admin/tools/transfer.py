@@ -442,7 +442,8 @@ def export_rows(request: HttpRequest) -> HttpResponse:
     tracker = _new_progress(request)
     try:
         if kind == ExportForm.PACKAGE:
-            data = packages.build_round_package(round_)
+            # README.md in the admin's language; the other languages' beside it.
+            data = packages.build_round_package(round_, language=translation.get_language())
             filename, content_type = f"{packages.package_name(round_)}.zip", "application/zip"
         else:
             data = resources.export_rows(kind, round_, fmt, progress=tracker)

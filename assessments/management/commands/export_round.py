@@ -50,6 +50,12 @@ class Command(BaseCommand):
             "--package", action="store_true", help="The round's data package (a zip) instead."
         )
         parser.add_argument(
+            "--language",
+            choices=packages.languages(),
+            default=packages.PACKAGE_LANGUAGE,
+            help="The language of the package's README.md (every language's README is in it).",
+        )
+        parser.add_argument(
             "--output",
             "-o",
             default=".",
@@ -57,7 +63,9 @@ class Command(BaseCommand):
             "'-' writes one file to standard output.",
         )
 
-    def handle(self, *args, year, round_version, kind, file_format, package, output, **options):
+    def handle(
+        self, *args, year, round_version, kind, file_format, package, language, output, **options
+    ):
         round_ = find_round(year, round_version)
         if package:
             files = [(f"{packages.package_name(round_)}.zip", None)]
@@ -71,7 +79,7 @@ class Command(BaseCommand):
         for name, which in files:
             started = time.perf_counter()
             if which is None:
-                data = packages.build_round_package(round_)
+                data = packages.build_round_package(round_, language=language)
             else:
                 data = resources.export_rows(which, round_, file_format)
             if output == "-":
