@@ -37,33 +37,14 @@ from .forms import (
 from .mixins import FrozenInlineMixin, FrozenRoundMixin, ServiceAdminMixin
 
 
-class RatingInline(FrozenInlineMixin, TranslationTabularInline):
-    model = Rating
-    form = RatingInlineForm
-    round_path = "round"
-    fields = [
-        "dimension",
-        "value",
-        "justification",
-        "carried_over",
-        "revision",
-        "expected_revision",
-    ]
-    readonly_fields = ["carried_over", "revision"]
-    extra = 0
-    can_delete = False
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).select_related("dimension")
-
-
 def _warning(text) -> str:
     # Words and a warning sign, not the admin's green tick: "yes" here means "look again".
     return format_html('<span class="reverify"><span aria-hidden="true">⚠</span> {}</span>', text)
 
 
 class ReverificationDisplay:
-    """A citation's re-verification and superseded edition, said in words."""
+    """What asks for a second look (a citation to re-verify, a superseded edition, a rating
+    carried over), said in words."""
 
     class Media:
         css = {"all": ["assessments/admin/admin.css"]}
@@ -75,6 +56,30 @@ class ReverificationDisplay:
     @admin.display(description=_("edition superseded"))
     def superseded_edition(self, obj):
         return _warning(_("no longer in force")) if obj.edition_superseded else "—"
+
+    @admin.display(description=_("carried over, not re-examined"))
+    def carried_over_display(self, obj):
+        return _warning(_("to re-examine")) if obj.carried_over else "—"
+
+
+class RatingInline(ReverificationDisplay, FrozenInlineMixin, TranslationTabularInline):
+    model = Rating
+    form = RatingInlineForm
+    round_path = "round"
+    fields = [
+        "dimension",
+        "value",
+        "justification",
+        "carried_over_display",
+        "revision",
+        "expected_revision",
+    ]
+    readonly_fields = ["carried_over_display", "revision"]
+    extra = 0
+    can_delete = False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("dimension")
 
 
 class CitationInline(ReverificationDisplay, FrozenInlineMixin, TranslationTabularInline):

@@ -255,12 +255,13 @@ def _download(request: HttpRequest, round_: Round, body, filename: str, content_
 
 @require_safe
 def package(request: HttpRequest, ref: RoundRef) -> HttpResponse:
-    """The round's data package (zip): its rows as CSV, the report as JSON, a README."""
+    """The round's data package (zip): its rows as CSV, the report as JSON, READMEs (README.md
+    in the page's language; the ETag depends on the language, as every page's)."""
     round_ = pages.published_round(ref)
     return _download(
         request,
         round_,
-        lambda: packages.build_round_package(round_),
+        lambda: packages.build_round_package(round_, language=get_language()),
         f"{packages.package_name(round_)}.zip",
         "application/zip",
     )

@@ -79,11 +79,15 @@ def test_staff_compare_2016_and_2025_and_see_changes_reasons_and_deltas(
     expect(page.locator("#dimension-deltas tr")).to_have_count(1 + 3)  # the scored dimensions
     expect(page.locator(".methodology-warning")).to_have_count(0)
 
-    # The charts are drawn in the page and each can be exported as an image.
-    expect(page.locator("figure.chart svg")).to_have_count(7)
+    # The charts are drawn in the page (one layout shown) and each can be exported.
+    expect(page.locator("figure.chart svg:visible")).to_have_count(7)
+    links = page.locator('figure[data-chart="pairs"][data-round="2025-v1"] a')
     with page.expect_download() as download:
-        page.locator('figure[data-chart="pairs"][data-round="2025-v1"] a').click()
+        links.filter(has_text="SVG").click()
     assert download.value.suggested_filename == "round-2025-v1-pairs.svg"
+    with page.expect_download() as download:
+        links.filter(has_text="PNG").click()
+    assert download.value.suggested_filename == "round-2025-v1-pairs.png"
 
     page.set_viewport_size({"width": 1280, "height": 900})
     with translation.override("en"):

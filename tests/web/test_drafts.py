@@ -53,6 +53,12 @@ PUBLIC_PAGES = [
     "/{lang}/feed/",
     "/{lang}/sitemap.xml",
     "/{lang}/rounds/2030/scores.csv",
+    "/{lang}/rounds/2030/charts/pairs.svg",
+    "/{lang}/rounds/2030/pairs/people-parliament/chart.svg",
+    "/{lang}/charts/by-year.svg",
+    "/{lang}/embed/rounds/2030/dimensions/",
+    "/{lang}/embed/rounds/2030/pairs/people-parliament/",
+    "/{lang}/embed/by-year/",
 ]
 
 HIDDEN_URLS = [
@@ -64,6 +70,13 @@ HIDDEN_URLS = [
         f"/{{lang}}/rounds/{year}/pairs/people-parliament/",
         f"/{{lang}}/rounds/{year}/package.zip",
         f"/{{lang}}/rounds/{year}/scores.csv",
+        f"/{{lang}}/rounds/{year}/charts/pairs.svg",
+        f"/{{lang}}/rounds/{year}/charts/principals.png",
+        f"/{{lang}}/rounds/{year}/card.png",
+        f"/{{lang}}/rounds/{year}/pairs/people-parliament/chart.png",
+        f"/{{lang}}/rounds/{year}/pairs/people-parliament/card.png",
+        f"/{{lang}}/embed/rounds/{year}/pairs/",
+        f"/{{lang}}/embed/rounds/{year}/pairs/people-parliament/",
         f"/{{lang}}/compare/?a=2030&b={year}",
         f"/{{lang}}/compare/?a={year}&b=2030",
     )

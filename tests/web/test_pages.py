@@ -9,7 +9,7 @@ import re
 import pytest
 from django.utils import translation
 
-from assessments.models import LegalActEdition, Round
+from assessments.models import Citation, LegalActEdition, Round
 from assessments.selectors import round_report
 
 from ..factories import AssessmentFactory, MethodologyFactory, RoundFactory, rate
@@ -247,3 +247,41 @@ def test_with_no_published_round_the_home_page_says_so(client):
     response = client.get("/en/")
     assert response.status_code == 200
     assert "No round has been published yet." in response.content.decode()
+
+
+def test_a_pair_page_explains_score_and_verdict_together(client, later_round):
+    # In 2025 parties publish rules on reporting (33%) that the panel judges do not work.
+    response = client.get("/en/rounds/2025/pairs/citizens-parties/")
+    html = response.content.decode()
+    reporting = next(p for p in response.context["page"].processes if p.code == "party-reporting")
+    assert (reporting.verdict, reporting.score_text) == ("does not work", "33%")
+    section = html.split('id="process-party-reporting"')[1].split("</section>")[0]
+    # The score in words beside the verdict, and what each of them is.
+    assert "<strong>33%</strong>: 1 of 3 counted dimensions present (" in section
+    assert "<strong>does not work</strong>" in section
+    assert "The panel's judgement of how the process works in practice." in section
+    assert "How the score and the verdict relate." in html
+    assert 'data-label="Score" data-figure="process-score"' in html
+    # On a phone the ratings table reflows: every cell says which column it is.
+    assert 'class="reflow"' in html
+    html = client.get("/en/rounds/2016/pairs/citizens-parliament/").content.decode()
+    recall = html.split('id="process-jk-recall"')[1].split("</section>")[0]
+    assert "not assessed: its condition (demand for accountability) is absent" in recall
+
+
+def test_a_citation_to_reverify_says_so_in_words_with_a_warning_sign(client, study_round):
+    later = copy_round(study_round, year=2025, status=Round.Status.DRAFT)
+    Citation.objects.filter(
+        assessment__round=later, assessment__process__code="jk-elections"
+    ).update(needs_reverification=True)
+    publish(later)
+    html = client.get("/ru/rounds/2025/pairs/citizens-parliament/").content.decode()
+    section = html.split('id="process-jk-elections"')[1].split("</section>")[0]
+    assert (
+        section.count("Нужно перепроверить")
+        == Citation.objects.filter(
+            assessment__round=later, assessment__process__code="jk-elections"
+        ).count()
+    )
+    assert '<span aria-hidden="true">⚠</span>' in section
+    assert "✓" not in section and "✔" not in section

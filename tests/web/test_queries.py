@@ -30,6 +30,17 @@ QUERIES = {
     "/en/sitemap.xml": (3, 3),
     "/en/rounds/2016/package.zip": (28, 28),
     "/en/rounds/2016/scores.csv": (14, 14),
+    # Charts as files and cards: once drawn, their bytes are kept by their ETag, so a warm
+    # request reads only the rounds it names. Embed pages are pages.
+    "/en/rounds/2016/charts/pairs.svg": (11, 1),
+    "/en/rounds/2016/charts/dimensions.png": (11, 1),
+    "/en/rounds/2016/card.png": (11, 1),
+    "/en/rounds/2016/pairs/citizens-parties/chart.svg": (20, 2),
+    "/en/rounds/2016/pairs/citizens-parties/card.png": (20, 2),
+    "/en/charts/by-year.svg": (21, 1),
+    "/en/embed/rounds/2016/pairs/": (11, 11),
+    "/en/embed/rounds/2016/pairs/citizens-parties/": (20, 13),
+    "/en/embed/by-year/": (21, 14),
 }
 
 
