@@ -127,6 +127,14 @@ class AssessmentForm(ReasonMixin, forms.ModelForm):
     class Meta:
         model = ProcessAssessment
         fields = "__all__"
+        # The list of assessments shows the verdict beside the score: say how they relate.
+        help_texts = {
+            "verdict": _(
+                "The panel's judgement, in words, of how the process works in practice. The "
+                "score is computed from the ratings; the two can differ: rules may exist (a "
+                "score above 0%) and not be applied (does not work)."
+            )
+        }
 
 
 class RatingInlineForm(RevisionInlineForm):

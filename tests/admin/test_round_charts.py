@@ -109,3 +109,11 @@ def test_a_citation_to_reverify_reads_to_reverify_not_a_green_tick(staff_client,
         reverse("admin:assessments_processassessment_change", args=[frozen.assessment_id])
     ).content.decode()
     assert "icon-yes" not in html and "icon-no" not in html
+
+
+def test_a_process_assessment_says_how_its_verdict_and_score_relate(staff_client, study_round):
+    frozen = Citation.objects.filter(assessment__round=study_round).first()
+    html = staff_client.get(
+        reverse("admin:assessments_processassessment_change", args=[frozen.assessment_id])
+    ).content.decode()
+    assert "The score is computed from the ratings; the two can differ" in html
