@@ -61,8 +61,8 @@ class Layout:
 # Wide: for screens from about 768 px (the site's column holds 720 px unscaled). Narrow: for
 # phones; 320 px fits a 352 px column unscaled, and scaled into a 288 px one (a 320 px
 # phone) its 14 px text is still 12.6 px.
-WIDE = Layout("wide", width=720, label_width=300, max_label_lines=4)
-NARROW = Layout("narrow", width=320, max_label_lines=5, plot_height=180)
+WIDE = Layout("wide", width=720, label_width=300, max_label_lines=6)
+NARROW = Layout("narrow", width=320, max_label_lines=6, plot_height=180)
 LAYOUTS = (WIDE, NARROW)
 CREDIT_FONT = 12
 
