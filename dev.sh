@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The two commands a newcomer needs (Python 3.11 is all they need installed):
-#   ./dev.sh serve   set up, load the 2016 round and demo users into SQLite, serve on :8000
+#   ./dev.sh serve   set up, load the 2016 round and demo users into SQLite, serve on $PORT (8000)
 #   ./dev.sh test    set up and run the whole test suite (PostgreSQL when DATABASE_URL is set)
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -24,10 +24,11 @@ setup() {
 case "${1:-}" in
   serve)
     setup
-    export DJANGO_DEBUG=${DJANGO_DEBUG:-true}
+    # Development settings are the default (DJANGO_ENV unset); PORT picks the port.
+    export PORT=${PORT:-8000}
     .venv/bin/python manage.py migrate --noinput
     .venv/bin/python manage.py demo
-    exec .venv/bin/python manage.py runserver "${PORT:-8000}"
+    exec .venv/bin/python manage.py runserver "127.0.0.1:${PORT}"
     ;;
   test)
     setup

@@ -1,10 +1,18 @@
 """Settings for the accountability service: one module, read from the environment.
 
-Every variable is listed in `.env.example`. Without any, the service runs on
-SQLite with DEBUG off; `./dev.sh` turns DEBUG on for the quick start.
+Every variable is listed in `.env.example`. Two shapes, chosen by `DJANGO_ENV`:
+
+- `development` (the default, when nothing is set): DEBUG on, SQLite, a throwaway
+  secret key, plain HTTP. Every command of the README works in a fresh shell.
+- `production` (asked for, never guessed; the image sets it): DEBUG off, a secret
+  key required, HTTPS hardening, hashed static files. It refuses to start without
+  `DJANGO_SECRET_KEY`.
+
+An empty variable counts as unset, so `.env.example` can be copied as it is.
 """
 
 import datetime
+import os
 import sys
 from pathlib import Path
 
@@ -16,16 +24,33 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
+# `DATABASE_URL=` in a copied .env.example means "the default", not "a URL with no scheme".
+_OURS = ("DJANGO_", "DATABASE_", "CACHE_", "API_")
+for _name in [n for n, v in os.environ.items() if v == "" and n.startswith(_OURS)]:
+    del os.environ[_name]
 
 # pytest imports itself before Django reads settings; tests must not need secrets.
 TESTING = "pytest" in sys.modules
 
-DEBUG = env.bool("DJANGO_DEBUG", default=False)
+ENVIRONMENTS = ("development", "production")
+ENVIRONMENT = env.str("DJANGO_ENV", default="development")
+if ENVIRONMENT not in ENVIRONMENTS:
+    raise ImproperlyConfigured(
+        f"DJANGO_ENV is {ENVIRONMENT!r}; it must be one of {', '.join(ENVIRONMENTS)}."
+    )
+PRODUCTION = ENVIRONMENT == "production"
+
+DEBUG = env.bool("DJANGO_DEBUG", default=not PRODUCTION)
+if PRODUCTION and DEBUG:
+    raise ImproperlyConfigured("DJANGO_DEBUG=true is for development; unset it in production.")
 
 SECRET_KEY = env.str("DJANGO_SECRET_KEY", default="")
 if not SECRET_KEY:
-    if not (DEBUG or TESTING):
-        raise ImproperlyConfigured("Set DJANGO_SECRET_KEY (or DJANGO_DEBUG=true for development).")
+    if PRODUCTION:
+        raise ImproperlyConfigured(
+            "DJANGO_ENV=production needs DJANGO_SECRET_KEY (for example "
+            "python3 -c 'import secrets; print(secrets.token_urlsafe(50))')."
+        )
     SECRET_KEY = "insecure-development-key-never-use-in-production"
 
 ALLOWED_HOSTS = env.list(
@@ -127,9 +152,10 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": (
-            "django.contrib.staticfiles.storage.StaticFilesStorage"
-            if DEBUG or TESTING
-            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            # Hashed names need `collectstatic` first; the image runs it, development need not.
+            "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            if PRODUCTION and not TESTING
+            else "django.contrib.staticfiles.storage.StaticFilesStorage"
         )
     },
 }
@@ -197,8 +223,8 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
-# Production hardening: on unless DEBUG (or the test run, whose client speaks plain HTTP).
-_secure = not (DEBUG or TESTING)
+# Production hardening: on in production (the test run's client speaks plain HTTP).
+_secure = PRODUCTION and not TESTING
 SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=_secure)
 SESSION_COOKIE_SECURE = env.bool("DJANGO_SECURE_COOKIES", default=_secure)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
