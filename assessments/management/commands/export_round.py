@@ -6,10 +6,13 @@ import sys
 import time
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
+from django.utils.translation import gettext as _
 
 from assessments.exchange import packages, resources
 from assessments.models import Round
+
+from ..base import LanguageCommand
 
 
 def find_round(year: int, version: int | None) -> Round:
@@ -18,12 +21,15 @@ def find_round(year: int, version: int | None) -> Round:
         rounds = rounds.filter(version=version)
     round_ = rounds.order_by("-version").first()
     if round_ is None:
-        suffix = f" version {version}" if version is not None else ""
-        raise CommandError(f"No round {year}{suffix}.")
+        if version is not None:
+            raise CommandError(
+                _("No round %(year)s, version %(version)s.") % {"year": year, "version": version}
+            )
+        raise CommandError(_("No round for %(year)s.") % {"year": year})
     return round_
 
 
-class Command(BaseCommand):
+class Command(LanguageCommand):
     help = (
         "Export a round's consensus ratings, expert ratings, processes, citations or the legal "
         "acts as CSV or XLSX (one file per kind), or with --package the whole round as the data "
@@ -75,7 +81,7 @@ class Command(BaseCommand):
                 kinds = list(resources.RESOURCES)
             files = [(resources.export_filename(k, round_, file_format), k) for k in kinds]
         if output == "-" and len(files) != 1:
-            raise CommandError("Standard output takes one file: name one --kind.")
+            raise CommandError(_("Standard output takes one file: name one --kind."))
         for name, which in files:
             started = time.perf_counter()
             if which is None:
@@ -89,8 +95,16 @@ class Command(BaseCommand):
             if target.is_dir():
                 target = target / name
             elif len(files) > 1:
-                raise CommandError(f"{output} is not a folder; several files are exported.")
+                raise CommandError(
+                    _("%(output)s is not a folder; several files are exported.")
+                    % {"output": output}
+                )
             target.write_bytes(data)
             self.stderr.write(
-                f"{target}: {len(data):,} bytes in {time.perf_counter() - started:.2f} s"
+                _("%(file)s: %(size)s bytes in %(seconds).2f s")
+                % {
+                    "file": target,
+                    "size": f"{len(data):,}",
+                    "seconds": time.perf_counter() - started,
+                }
             )

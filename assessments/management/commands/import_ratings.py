@@ -7,14 +7,17 @@ import time
 from pathlib import Path
 
 from django.contrib.auth import get_user_model
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from assessments.exchange import imports, resources
 
+from ..base import LanguageCommand
 from .export_round import find_round
 
 
-class Command(BaseCommand):
+class Command(LanguageCommand):
     help = (
         "Check a CSV/XLSX file row by row and import it into a round through the same services "
         "as every other edit (roles, published rounds, revisions, history with the reason). "
@@ -47,15 +50,15 @@ class Command(BaseCommand):
     def handle(self, *args, file, year, round_version, user, reason, kind, dry_run, **options):
         actor = get_user_model().objects.filter(username=user, is_active=True).first()
         if actor is None:
-            raise CommandError(f"No active user {user!r}.")
+            raise CommandError(_("No active user %(user)s.") % {"user": user})
         round_ = None
         if kind != "legal-acts":
             if year is None:
-                raise CommandError("Say which round: --round YEAR.")
+                raise CommandError(_("Say which round: --round YEAR."))
             round_ = find_round(year, round_version)
         path = Path(file)
         if not path.is_file():
-            raise CommandError(f"No file {file}.")
+            raise CommandError(_("No file %(file)s.") % {"file": file})
         try:
             report = imports.run_import(
                 kind=kind,
@@ -71,7 +74,14 @@ class Command(BaseCommand):
             raise CommandError(str(exc)) from exc
         self._print(report, verbose=options["verbosity"] > 1)
         if not report.ok:
-            raise CommandError(f"{len(report.errors)} error(s): nothing was written.", returncode=1)
+            n = len(report.errors)
+            raise CommandError(
+                ngettext(
+                    "%(n)s error: nothing was written.", "%(n)s errors: nothing was written.", n
+                )
+                % {"n": n},
+                returncode=1,
+            )
 
     def _progress(self):
         last = [time.monotonic()]
@@ -81,8 +91,12 @@ class Command(BaseCommand):
             now = time.monotonic()
             if total >= 1000 and (now - last[0] >= 1 or done == total):
                 last[0] = now
-                verb = "checked" if phase == "check" else "written"
-                self.stderr.write(f"{verb} {done:,} of {total:,} rows")
+                message = (
+                    _("checked %(done)s of %(total)s rows")
+                    if phase == "check"
+                    else _("written %(done)s of %(total)s rows")
+                )
+                self.stderr.write(message % {"done": f"{done:,}", "total": f"{total:,}"})
                 sys.stderr.flush()
 
         return show
@@ -98,9 +112,18 @@ class Command(BaseCommand):
             details = "; ".join(f"{c.column}: {c.old} → {c.new}" for c in change.changes)
             note = f" ({change.note})" if change.note else ""
             details = f": {details}" if details else ""
-            w(f"row {change.row}: {change.action} {change.key}{note}{details}")
+            w(
+                _("row %(row)s: %(action)s %(key)s%(note)s%(details)s")
+                % {
+                    "row": change.row,
+                    "action": change.action,
+                    "key": change.key,
+                    "note": note,
+                    "details": details,
+                }
+            )
         w(report.summary())
         if report.written:
-            w(f"Written in {report.seconds:.2f} s.")
+            w(_("Written in %(seconds).2f s.") % {"seconds": report.seconds})
         elif report.ok:
-            w(f"Dry run: nothing written ({report.seconds:.2f} s).")
+            w(_("Dry run: nothing written (%(seconds).2f s).") % {"seconds": report.seconds})

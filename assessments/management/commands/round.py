@@ -1,15 +1,18 @@
 """Move a round through its lifecycle from the command line, with the same rules as the admin."""
 
 from django.contrib.auth import get_user_model
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
+from django.utils.translation import gettext as _
 
 from assessments import services
 from assessments.models import Round
 
+from ..base import LanguageCommand
+
 ACTIONS = ("open", "review", "reopen", "publish", "errata", "next")
 
 
-class Command(BaseCommand):
+class Command(LanguageCommand):
     help = (
         "open | review | reopen | publish | errata | next: change a round's state as USER, "
         "with a REASON (kept in the round's history)."
@@ -42,22 +45,29 @@ class Command(BaseCommand):
     ):
         actor = get_user_model().objects.filter(username=user, is_active=True).first()
         if actor is None:
-            raise CommandError(f"No active user {user!r}.")
+            raise CommandError(_("No active user %(user)s.") % {"user": user})
         rounds = Round.objects.filter(year=year)
         if round_version is not None:
             rounds = rounds.filter(version=round_version)
         round_ = rounds.order_by("-version").first()
         if round_ is None:
-            raise CommandError(f"No round for {year}.")
+            raise CommandError(_("No round for %(year)s.") % {"year": year})
         try:
             result = self._run(action, actor, round_, reason, to_year, override_open_threads)
         except services.PublishBlocked as exc:
-            raise CommandError("Not published:\n" + "\n".join(exc.problems)) from exc
+            raise CommandError(
+                _("Not published:") + "\n" + "\n".join(str(p) for p in exc.problems)
+            ) from exc
         except services.DomainError as exc:
-            raise CommandError(exc.message) from exc
+            raise CommandError(str(exc.message)) from exc
         self.stdout.write(
             self.style.SUCCESS(
-                f"Round {result.year} v{result.version} is now {result.get_status_display()}."
+                _("Round %(year)s, version %(version)s, is now: %(status)s.")
+                % {
+                    "year": result.year,
+                    "version": result.version,
+                    "status": result.get_status_display(),
+                }
             )
         )
 
@@ -79,5 +89,5 @@ class Command(BaseCommand):
         if action == "errata":
             return services.start_errata(actor=actor, round_=round_, reason=reason)
         if to_year is None:
-            raise services.InvalidInput("`next` needs --to-year.")
+            raise services.InvalidInput(_("`next` needs --to-year."))
         return services.start_next_round(actor=actor, source=round_, year=to_year, reason=reason)
