@@ -3,7 +3,7 @@
 A published round never changes (services refuse, and the database too), so what
 the API says about it — its scores, a comparison, the time series — can be
 computed once per language and format and then served without a query: at this
-service's size a single query per request halves throughput (STACK.md, trap 6).
+service's size a single query per request halves throughput (docs/decisions.md, "Speed").
 
 Two levels:
 - The index of published rounds (year, version → pk, status, publication time,

@@ -3,7 +3,7 @@
 The rules live in assessments/permissions.py and the QuerySet methods that mirror
 it; this module only applies them to the API's querysets. Every viewset starts
 its queryset here, so what a user may not see is a 404, never a 403 that would
-confirm it exists (STACK.md, trap 4). Whether a change is allowed is decided by
+confirm it exists (docs/decisions.md, "Permissions"). Whether a change is allowed is decided by
 the service that makes it; the classes below only refuse the anonymous early.
 
 - Published rounds, their assessments, consensus ratings and citations: everyone.

@@ -5,7 +5,7 @@ written back whole on every request: two round trips to the shared cache, and a
 pickled list each way. Here each client has a counter per fixed window
 (`<scope>:<client>:<window number>`), raised with one atomic INCR: on Redis
 (production) one round trip, pipelined with the key's expiry. That is most of
-what a cached published answer costs, so it matters (STACK.md, trap 6).
+what a cached published answer costs, so it matters (docs/decisions.md, "Speed").
 
 A fixed window lets a client spend its allowance at the end of one window and
 again at the start of the next; for limits meant to stop scraping and abuse,

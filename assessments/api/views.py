@@ -108,7 +108,7 @@ def expected_revision(request: Request) -> int | None:
 
 def version_param(query: QueryDict) -> int | None:
     """`?version=`, parsed by hand: the published scores are served in well under a
-    millisecond, and a serializer would double that (STACK.md, trap 6)."""
+    millisecond, and a serializer would double that (docs/decisions.md, "Speed")."""
     value = query.get("version")
     if value is None:
         return None

@@ -1,4 +1,4 @@
-"""Headless Chromium for the browser tests (STACK.md, trap 9).
+"""Headless Chromium for the browser tests.
 
 Playwright's browser downloads do not work on these machines; Debian's chromium does.
 Playwright's sync API runs an event loop, which Django would otherwise refuse to
