@@ -7,6 +7,7 @@ nothing is written unless the whole folder is sound.
 from __future__ import annotations
 
 import datetime
+import itertools
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -18,17 +19,23 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from . import scoring
 from .models import (
     Citation,
     DevelopmentInitiative,
     Dimension,
+    JustificationFlag,
     LegalAct,
     LegalActEdition,
     Methodology,
     Pair,
+    Passage,
+    PrintedName,
     Process,
     ProcessAssessment,
+    ProcessLink,
     PublishedFigure,
     Rating,
     Recommendation,
@@ -38,6 +45,16 @@ from .models import (
 )
 
 STUDY_2016 = Path(__file__).resolve().parent / "data" / "study_2016"
+# Top-level lists any file may add to (besides one `pair:` per file).
+LISTS = (
+    "acts",
+    "initiatives",
+    "figures",
+    "passages",
+    "recommendations",
+    "printed_names",
+    "links",
+)
 LANGS = [code for code, _name in settings.LANGUAGES]
 
 
@@ -56,36 +73,48 @@ class LoadResult:
 def _read(folder: Path) -> dict[str, Any]:
     files = sorted(folder.glob("*.yaml"))
     if not files:
-        raise LoadError([f"{folder}: no *.yaml files"])
-    merged: dict[str, Any] = {"pairs": [], "acts": [], "initiatives": [], "figures": []}
+        raise LoadError([_("%(folder)s: no *.yaml files") % {"folder": folder}])
+    merged: dict[str, Any] = {"pairs": [], **{key: [] for key in LISTS}}
     problems = []
     for path in files:
         try:
             doc = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
         except yaml.YAMLError as exc:
-            problems.append(f"{path.name}: not valid YAML: {exc}")
+            problems.append(
+                _("%(file)s: not valid YAML: %(error)s") % {"file": path.name, "error": exc}
+            )
             continue
         if not isinstance(doc, dict):
-            problems.append(f"{path.name}: expected a mapping at the top")
+            problems.append(_("%(file)s: expected a mapping at the top") % {"file": path.name})
             continue
         for key in ("round", "methodology", "subjects"):
             if key in doc:
                 if key in merged:
-                    problems.append(f"{path.name}: `{key}` is defined in more than one file")
+                    problems.append(
+                        _("%(file)s: `%(key)s` is defined in more than one file")
+                        % {"file": path.name, "key": key}
+                    )
                 merged[key] = doc[key]
                 merged[f"{key}__file"] = path.name
         if "pair" in doc:
             merged["pairs"].append((path.name, doc["pair"]))
-        for key in ("acts", "initiatives", "figures"):
+        for key in LISTS:
             merged[key] += [(path.name, i, item) for i, item in enumerate(doc.get(key) or [])]
     if problems:
         raise LoadError(problems)
     for key in ("round", "methodology", "subjects"):
         if key not in merged:
-            problems.append(f"{folder}: no file defines `{key}`")
+            problems.append(
+                _("%(folder)s: no file defines `%(key)s`") % {"folder": folder, "key": key}
+            )
     if problems:
         raise LoadError(problems)
     return merged
+
+
+def read_round_meta(folder: Path) -> dict[str, Any]:
+    """The `round:` mapping of a folder (year, version…), read without loading anything."""
+    return _read(folder)["round"]
 
 
 class _Loader:
@@ -93,6 +122,8 @@ class _Loader:
         self.data = data
         self.problems: list[str] = []
         self.counts: dict[str, int] = {}
+        # Passages keep the order they are read in: pairs by section, then other files.
+        self.positions = itertools.count(1)
 
     # -- helpers -------------------------------------------------------------
     def problem(self, where: str, message: str) -> None:
@@ -102,18 +133,28 @@ class _Loader:
         """{ky, ru, en} → {field_ky: …, field_ru: …, field_en: …}."""
         if value is None:
             if required:
-                self.problem(where, f"`{field_name}` is required")
+                self.problem(where, _("`%(field)s` is required") % {"field": field_name})
             return {}
         if isinstance(value, str):
             value = {LANGS[0]: value}
         if not isinstance(value, Mapping):
-            self.problem(where, f"`{field_name}` must be a mapping of languages")
+            self.problem(
+                where, _("`%(field)s` must be a mapping of languages") % {"field": field_name}
+            )
             return {}
         unknown = set(value) - set(LANGS)
         if unknown:
-            self.problem(where, f"`{field_name}` has unknown languages {sorted(unknown)}")
+            self.problem(
+                where,
+                _("`%(field)s` has unknown languages %(languages)s")
+                % {"field": field_name, "languages": sorted(unknown)},
+            )
         if required and not (value.get(LANGS[0]) or "").strip():
-            self.problem(where, f"`{field_name}` needs its Kyrgyz text ({LANGS[0]})")
+            self.problem(
+                where,
+                _("`%(field)s` needs its Kyrgyz text (%(language)s)")
+                % {"field": field_name, "language": LANGS[0]},
+            )
         return {f"{field_name}_{lang}": (value.get(lang) or "").strip() for lang in LANGS}
 
     def date(self, where: str, value: Any) -> datetime.date | None:
@@ -124,7 +165,7 @@ class _Loader:
         try:
             return datetime.date.fromisoformat(str(value))
         except ValueError:
-            self.problem(where, f"`{value}` is not a date (YYYY-MM-DD)")
+            self.problem(where, _("`%(value)s` is not a date (YYYY-MM-DD)") % {"value": value})
             return None
 
     def save(self, obj, where: str):
@@ -146,7 +187,7 @@ class _Loader:
         scale = m.get("scale") or []
         values = [level.get("value") for level in scale]
         if len(values) < 2 or not all(isinstance(v, int) for v in values):
-            self.problem(where, "`scale` needs at least two levels with integer values")
+            self.problem(where, _("`scale` needs at least two levels with integer values"))
             return None
         existing = Methodology.objects.filter(code=m.get("code"), version=str(m.get("version")))
         if existing.exists():
@@ -216,7 +257,7 @@ class _Loader:
             where = f"{file}: acts[{i}]"
             code = a.get("code")
             if code in acts:
-                self.problem(where, f"act `{code}` is defined twice")
+                self.problem(where, _("act `%(code)s` is defined twice") % {"code": code})
                 continue
             act = LegalAct.objects.filter(code=code).first() or self.save(
                 LegalAct(
@@ -225,6 +266,7 @@ class _Loader:
                     number=str(a.get("number") or ""),
                     adopted_on=self.date(where, a.get("date")),
                     url=a.get("url") or "",
+                    recurring=bool(a.get("recurring", False)),
                     **self.texts(where, "title", a.get("title"), required=True),
                 ),
                 where,
@@ -237,6 +279,13 @@ class _Loader:
                 if ecode in editions:
                     continue
                 ewhere = f"{where}.editions[{j}]"
+                articles = str(e.get("articles") or "")
+                if articles and scoring.article_numbers(articles) is None:
+                    self.problem(
+                        ewhere,
+                        _("`articles` must be numbers and ranges (1-114, 120), not %(value)s")
+                        % {"value": articles},
+                    )
                 edition = self.save(
                     LegalActEdition(
                         act=act,
@@ -244,6 +293,8 @@ class _Loader:
                         valid_from=self.date(ewhere, e.get("date")),
                         valid_until=self.date(ewhere, e.get("valid_until")),
                         url=e.get("url") or "",
+                        inferred=bool(e.get("inferred", False)),
+                        articles=articles,
                         **self.texts(ewhere, "title", e.get("title")),
                         **self.texts(ewhere, "note", e.get("note")),
                     ),
@@ -259,7 +310,9 @@ class _Loader:
         where = self.data["round__file"] + ": round"
         year = r.get("year")
         if Round.objects.filter(year=year, version=r.get("version", 1)).exists():
-            self.problem(where, f"a round for {year} exists already; nothing was loaded")
+            self.problem(
+                where, _("a round for %(year)s exists already; nothing was loaded") % {"year": year}
+            )
             return None
         return self.save(
             Round(
@@ -286,7 +339,11 @@ class _Loader:
                 ("agent", p.get("agent"), agent),
             ):
                 if subject is None:
-                    self.problem(where, f"{role} `{code}` is not a known subject")
+                    self.problem(
+                        where,
+                        _("%(role)s `%(code)s` is not a known subject")
+                        % {"role": role, "code": code},
+                    )
             if principal is None or agent is None:
                 continue
             pair = Pair.objects.filter(code=p.get("code")).first() or self.save(
@@ -315,11 +372,14 @@ class _Loader:
                         pair=pair,
                         process=self.known_process(rwhere, rec.get("process"), processes),
                         kind=Recommendation.Kind.RECOMMENDATION,
+                        section=str(rec.get("section") or ""),
                         position=i + 1,
                         **self.texts(rwhere, "text", rec.get("text"), required=True),
                     ),
                     rwhere,
                 )
+            for i, passage in enumerate(p.get("passages") or []):
+                self.passage(round_, passage, f"{where}.passages[{i}]", pair=pair)
             if p.get("international_experience"):
                 xwhere = f"{where}.international_experience"
                 self.save(
@@ -338,7 +398,7 @@ class _Loader:
         if code in (None, ""):
             return None
         if code not in processes:
-            self.problem(where, f"process `{code}` is not defined in any pair")
+            self.problem(where, _("process `%(code)s` is not defined in any pair") % {"code": code})
             return None
         return processes[code]
 
@@ -356,14 +416,20 @@ class _Loader:
                 where,
             )
         elif process.pair_id != pair.pk:
-            self.problem(where, f"process `{code}` belongs to pair `{process.pair.code}`")
+            self.problem(
+                where,
+                _("process `%(code)s` belongs to pair `%(pair)s`")
+                % {"code": code, "pair": process.pair.code},
+            )
             return None
         if process is None:
             return None
         verdict = pr.get("verdict") or ""
         if verdict and verdict not in ProcessAssessment.Verdict.values:
             self.problem(
-                where, f"verdict `{verdict}` is not one of {ProcessAssessment.Verdict.values}"
+                where,
+                _("verdict `%(verdict)s` is not one of %(choices)s")
+                % {"verdict": verdict, "choices": ", ".join(ProcessAssessment.Verdict.values)},
             )
             verdict = ""
         assessment = self.save(
@@ -382,14 +448,19 @@ class _Loader:
             return process
         ratings = pr.get("ratings") or {}
         if not isinstance(ratings, Mapping):
-            self.problem(where, "`ratings` must map dimension codes to values")
+            self.problem(where, _("`ratings` must map dimension codes to values"))
             ratings = {}
         for dim_code, value in ratings.items():
             if dim_code not in dimensions:
-                self.problem(f"{where}.ratings", f"unknown dimension `{dim_code}`")
+                self.problem(
+                    f"{where}.ratings", _("unknown dimension `%(code)s`") % {"code": dim_code}
+                )
                 continue
             if not isinstance(value, int) or isinstance(value, bool):
-                self.problem(f"{where}.ratings.{dim_code}", f"`{value}` is not an integer rating")
+                self.problem(
+                    f"{where}.ratings.{dim_code}",
+                    _("`%(value)s` is not an integer rating") % {"value": value},
+                )
                 continue
             self.save(
                 Rating(assessment=assessment, dimension=dimensions[dim_code], value=value),
@@ -399,20 +470,28 @@ class _Loader:
             cwhere = f"{where}.citations[{j}]"
             act_code = c.get("act")
             if act_code not in acts:
-                self.problem(cwhere, f"unknown act `{act_code}` (not in legal_acts)")
+                self.problem(
+                    cwhere, _("unknown act `%(code)s` (not in legal_acts)") % {"code": act_code}
+                )
                 continue
             act, editions = acts[act_code]
             edition = None
             if c.get("edition") not in (None, ""):
                 edition = editions.get(str(c["edition"]))
                 if edition is None:
-                    self.problem(cwhere, f"act `{act_code}` has no edition `{c['edition']}`")
+                    self.problem(
+                        cwhere,
+                        _("act `%(act)s` has no edition `%(edition)s`")
+                        % {"act": act_code, "edition": c["edition"]},
+                    )
                     continue
             dimension = None
             if c.get("dimension"):
                 dimension = dimensions.get(c["dimension"])
                 if dimension is None:
-                    self.problem(cwhere, f"unknown dimension `{c['dimension']}`")
+                    self.problem(
+                        cwhere, _("unknown dimension `%(code)s`") % {"code": c["dimension"]}
+                    )
                     continue
             self.save(
                 Citation(
@@ -427,7 +506,115 @@ class _Loader:
                 ),
                 cwhere,
             )
+        for j, n in enumerate(pr.get("printed_names") or []):
+            self.printed_name(round_, n, f"{where}.printed_names[{j}]", assessment=assessment)
+        for j, flag in enumerate(pr.get("flags") or []):
+            self.flag(assessment, flag, f"{where}.flags[{j}]", dimensions)
         return process
+
+    def printed_name(self, round_, item, where, *, assessment=None, subject=None) -> None:
+        self.save(
+            PrintedName(
+                round=round_,
+                assessment=assessment,
+                subject=subject,
+                place=item.get("place"),
+                section=str(item.get("section") or ""),
+                text=(item.get("text") or "").strip(),
+            ),
+            where,
+        )
+
+    def flag(self, assessment, item, where, dimensions) -> None:
+        """A justification that reads against a rating; its quote must be the justification's."""
+        dimension = dimensions.get(item.get("dimension"))
+        if dimension is None:
+            self.problem(where, _("unknown dimension `%(code)s`") % {"code": item.get("dimension")})
+            return
+        texts = self.texts(where, "quote", item.get("quote"), required=True)
+        for lang in LANGS:
+            quote = texts.get(f"quote_{lang}", "")
+            if quote and quote not in getattr(assessment, f"justification_{lang}"):
+                self.problem(
+                    where,
+                    _("the %(language)s quote is not in the process's justification: %(quote)s")
+                    % {"language": lang, "quote": quote},
+                )
+        self.save(
+            JustificationFlag(
+                assessment=assessment,
+                dimension=dimension,
+                value=item.get("value"),
+                **texts,
+                **self.texts(where, "note", item.get("note")),
+            ),
+            where,
+        )
+
+    def passage(self, round_, item, where, *, pair=None, subjects=None) -> None:
+        subject = None
+        if item.get("subject"):
+            subject = (subjects or {}).get(item["subject"])
+            if subject is None:
+                self.problem(where, _("unknown subject `%(code)s`") % {"code": item["subject"]})
+                return
+        self.save(
+            Passage(
+                round=round_,
+                kind=item.get("kind"),
+                section=str(item.get("section") or ""),
+                pair=pair,
+                subject=subject,
+                position=next(self.positions),
+                **self.texts(where, "text", item.get("text"), required=True),
+            ),
+            where,
+        )
+
+    def publication(self, round_, subjects, processes) -> None:
+        """What the publication printed outside its pairs' sections, and the links between them."""
+        for file, i, item in self.data["passages"]:
+            self.passage(round_, item, f"{file}: passages[{i}]", subjects=subjects)
+        for file, i, item in self.data["recommendations"]:
+            where = f"{file}: recommendations[{i}]"
+            concerns = []
+            for code in item.get("subjects") or []:
+                if code not in subjects:
+                    self.problem(where, _("unknown subject `%(code)s`") % {"code": code})
+                else:
+                    concerns.append(subjects[code])
+            rec = self.save(
+                Recommendation(
+                    round=round_,
+                    kind=Recommendation.Kind.RECOMMENDATION,
+                    section=str(item.get("section") or ""),
+                    position=i + 1,
+                    **self.texts(where, "text", item.get("text"), required=True),
+                ),
+                where,
+            )
+            if rec is not None:
+                rec.subjects.set(concerns)
+        for file, i, item in self.data["printed_names"]:
+            where = f"{file}: printed_names[{i}]"
+            subject = subjects.get(item.get("subject"))
+            if subject is None:
+                self.problem(where, _("unknown subject `%(code)s`") % {"code": item.get("subject")})
+                continue
+            self.printed_name(round_, item, where, subject=subject)
+        for file, i, item in self.data["links"]:
+            where = f"{file}: links[{i}]"
+            ends = [self.known_process(where, item.get(k), processes) for k in ("process", "other")]
+            if None in ends:
+                continue
+            if ProcessLink.objects.filter(process=ends[0], other=ends[1]).exists():
+                continue
+            self.save(
+                ProcessLink(
+                    process=ends[0], other=ends[1], **self.texts(where, "note", item.get("note"))
+                ),
+                where,
+            )
 
     def initiatives(self, round_, processes) -> None:
         for file, i, item in self.data["initiatives"]:
@@ -435,7 +622,7 @@ class _Loader:
             process = self.known_process(where, item.get("process"), processes)
             if process is None:
                 if not item.get("process"):
-                    self.problem(where, "`process` is required")
+                    self.problem(where, _("`process` is required"))
                 continue
             self.save(
                 DevelopmentInitiative(
@@ -458,7 +645,7 @@ class _Loader:
             try:
                 value = Decimal(str(f.get("value")))
             except (InvalidOperation, ValueError):
-                self.problem(where, f"`{f.get('value')}` is not a number")
+                self.problem(where, _("`%(value)s` is not a number") % {"value": f.get("value")})
                 continue
             refs = {}
             for key, table in (
@@ -469,7 +656,10 @@ class _Loader:
             ):
                 if f.get(key) is not None:
                     if f[key] not in table:
-                        self.problem(where, f"unknown {key} `{f[key]}`")
+                        self.problem(
+                            where,
+                            _("unknown %(what)s `%(code)s`") % {"what": key, "code": f[key]},
+                        )
                         break
                     refs[key] = table[f[key]]
             else:
@@ -479,6 +669,7 @@ class _Loader:
                         kind=f.get("kind"),
                         value=value,
                         source=f.get("source") or "",
+                        claim=f.get("claim") or "",
                         **refs,
                         **self.texts(where, "note", f.get("note")),
                     ),
@@ -497,6 +688,7 @@ class _Loader:
         processes = self.pairs(round_, methodology, subjects, acts)
         self.initiatives(round_, processes)
         self.figures(round_, methodology, subjects, processes)
+        self.publication(round_, subjects, processes)
         if self.problems:
             raise LoadError(self.problems)
         if publish:

@@ -10,6 +10,8 @@ round printed lives on that round's rows (ProcessAssessment.title).
 
 from __future__ import annotations
 
+import datetime
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -314,6 +316,9 @@ class ProcessAssessment(models.Model):
         WORKS = "works", _("works")
         PARTIAL = "partial", _("not used in full")
         NOT_WORKING = "not_working", _("does not work")
+        # "процесс жок деп таанылды": the process is found not to exist, which is not the
+        # same as a process that exists and does not work.
+        ABSENT = "absent", _("process absent")
         IMPOSSIBLE = "impossible", _("impossible: not included in the assessment")
 
     round = models.ForeignKey(
@@ -433,6 +438,10 @@ class LegalAct(models.Model):
         RESOLUTION = "resolution", _("government resolution")
         ORDER = "order", _("order")
         DECISION = "decision", _("court decision")
+        # Documents that are not statutes: a publication cites them as evidence too.
+        PARLIAMENT_RESOLUTION = "parliament_resolution", _("resolution of the parliament")
+        LOCAL_COUNCIL_RESOLUTION = "local_council_resolution", _("resolution of local councils")
+        DRAFT = "draft", _("draft document, not adopted")
 
     code = models.SlugField(_("code"), max_length=80, unique=True)
     kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
@@ -440,6 +449,14 @@ class LegalAct(models.Model):
     number = models.CharField(_("number"), max_length=50, blank=True)
     adopted_on = models.DateField(_("adopted on"), null=True, blank=True)
     url = models.URLField(_("official text"), blank=True)
+    recurring = models.BooleanField(
+        _("a series"),
+        default=False,
+        help_text=_(
+            "A kind of document issued again and again (the yearly budget law), cited as a "
+            "whole rather than one act."
+        ),
+    )
 
     class Meta:
         verbose_name = _("legal act")
@@ -462,6 +479,23 @@ class LegalActEdition(models.Model):
     valid_until = models.DateField(_("in force until"), null=True, blank=True)
     url = models.URLField(_("official text"), blank=True)
     note = models.TextField(_("note"), blank=True)
+    inferred = models.BooleanField(
+        _("inferred"),
+        default=False,
+        help_text=_(
+            "The publication does not name this edition: which edition it is, and its dates, "
+            "are the project's inference."
+        ),
+    )
+    articles = models.CharField(
+        _("articles it has"),
+        max_length=200,
+        blank=True,
+        help_text=_(
+            "The article numbers this edition is known to have, as ranges (1-114). "
+            "Empty: not known, and citations are not checked against it."
+        ),
+    )
 
     class Meta:
         verbose_name = _("edition")
@@ -529,10 +563,14 @@ class Citation(models.Model):
 
     @property
     def edition_superseded(self) -> bool:
-        """The cited edition was replaced before the round began (the 2010 Constitution by 2025)."""
+        """The cited edition was replaced before the round's year ended.
+
+        The 2010 text of the Constitution, amended from January 2017, is superseded for a
+        2017 round and not for the 2016 one.
+        """
         if self.edition is None or self.edition.valid_until is None:
             return False
-        return self.edition.valid_until.year < self.assessment.round.year
+        return self.edition.valid_until < datetime.date(self.assessment.round.year, 12, 31)
 
     def clean(self) -> None:
         if self.edition_id and self.act_id and self.edition.act_id != self.act_id:
@@ -547,8 +585,15 @@ class Recommendation(models.Model):
     round = models.ForeignKey(
         Round, on_delete=models.CASCADE, related_name="recommendations", verbose_name=_("round")
     )
+    # A recommendation of a pair's section names its pair; one of the conclusion is about
+    # the system, or about observers (the Accounts Chamber, the prosecutors, the media).
     pair = models.ForeignKey(
-        Pair, on_delete=models.PROTECT, related_name="recommendations", verbose_name=_("pair")
+        Pair,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="recommendations",
+        verbose_name=_("pair"),
     )
     process = models.ForeignKey(
         Process,
@@ -558,6 +603,13 @@ class Recommendation(models.Model):
         related_name="recommendations",
         verbose_name=_("process"),
     )
+    subjects = models.ManyToManyField(
+        Subject,
+        blank=True,
+        related_name="recommendations",
+        verbose_name=_("observers it concerns"),
+    )
+    section = models.CharField(_("section"), max_length=30, blank=True)
     kind = models.CharField(
         _("kind"), max_length=30, choices=Kind.choices, default=Kind.RECOMMENDATION
     )
@@ -578,6 +630,8 @@ class DevelopmentInitiative(models.Model):
 
     class Status(models.TextChoices):
         NONE = "none", _("no initiatives")
+        # "No initiatives, but a draft contains proposals": the study words two rows so.
+        PROPOSALS = "proposals", _("no initiatives; proposals in a draft")
         SOME = "some", _("some initiatives")
 
     round = models.ForeignKey(
@@ -610,10 +664,15 @@ class PublishedFigure(models.Model):
     class Kind(models.TextChoices):
         PAIR_INDEX = "pair_index", _("pair index")
         DIMENSION_TOTAL = "dimension_total", _("dimension total")
+        DIMENSION_ABSENT = "dimension_absent", _("dimension total, share rated absent")
         PRINCIPAL_SHARE = "principal_share", _("share of working processes by principal")
         PAIR_REAL = "pair_real", _("real level of a pair (vs ideal)")
         OVERALL_INDEX = "overall_index", _("overall index")
         PRINTED_RATING = "printed_rating", _("rating as printed in a summary table")
+
+    class Claim(models.TextChoices):
+        WORKING_SHARE = "working_share", _("the share of the pair's processes that work")
+        PRINCIPAL_INDEX = "principal_index", _("the index of the principal's processes")
 
     round = models.ForeignKey(
         Round, on_delete=models.CASCADE, related_name="published_figures", verbose_name=_("round")
@@ -639,6 +698,16 @@ class PublishedFigure(models.Model):
     )
     source = models.CharField(_("where printed"), max_length=300, blank=True)
     note = models.TextField(_("note"), blank=True)
+    claim = models.CharField(
+        _("what its wording says it is"),
+        max_length=30,
+        choices=Claim.choices,
+        blank=True,
+        help_text=_(
+            "Set when the words printed around the figure say it measures something other "
+            "than its kind: the report then checks the figure against that too."
+        ),
+    )
 
     class Meta:
         verbose_name = _("published figure")
@@ -648,7 +717,7 @@ class PublishedFigure(models.Model):
             models.CheckConstraint(
                 condition=(
                     Q(kind__in=["pair_index", "pair_real"], pair__isnull=False)
-                    | Q(kind="dimension_total", dimension__isnull=False)
+                    | Q(kind__in=["dimension_total", "dimension_absent"], dimension__isnull=False)
                     | Q(kind="principal_share", principal__isnull=False)
                     | Q(kind="overall_index")
                     | Q(kind="printed_rating", process__isnull=False, dimension__isnull=False)
@@ -667,9 +736,26 @@ class PublishedFigure(models.Model):
                 name="figure_one_per_dimension",
             ),
             models.UniqueConstraint(
+                fields=["round", "dimension"],
+                condition=Q(kind="dimension_absent"),
+                name="figure_one_absent_share_per_dimension",
+            ),
+            models.UniqueConstraint(
                 fields=["round", "principal"],
                 condition=Q(kind="principal_share"),
                 name="figure_one_per_principal",
+            ),
+            models.CheckConstraint(
+                condition=(
+                    Q(claim="")
+                    | Q(claim="working_share", pair__isnull=False)
+                    | Q(claim="principal_index", principal__isnull=False)
+                ),
+                name="figure_claim_names_what_it_claims",
+                violation_error_message=_(
+                    "A figure said to be a pair's share of working processes names the pair; "
+                    "one said to be a principal's index names the principal."
+                ),
             ),
             models.UniqueConstraint(
                 fields=["round"], condition=Q(kind="overall_index"), name="figure_one_overall"
@@ -871,3 +957,36 @@ class Comment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.author}: {self.body[:60]}"
+
+
+# What a publication printed beyond its ratings, and what a careful reading adds to it.
+from .publication import JustificationFlag, Passage, PrintedName, ProcessLink  # noqa: E402
+
+__all__ = [
+    "Citation",
+    "Comment",
+    "DevelopmentInitiative",
+    "Dimension",
+    "ExpertRating",
+    "JustificationFlag",
+    "LegalAct",
+    "LegalActEdition",
+    "Methodology",
+    "Pair",
+    "Panel",
+    "PanelMembership",
+    "Passage",
+    "PrintedName",
+    "Process",
+    "ProcessAssessment",
+    "ProcessLink",
+    "PublishedFigure",
+    "Rating",
+    "Recommendation",
+    "Round",
+    "ScaleLevel",
+    "Subject",
+    "SubjectName",
+    "Thread",
+    "validate_rating",
+]

@@ -14,7 +14,8 @@ DOMAIN_MODELS = [
     "methodology", "dimension", "scalelevel", "subject", "subjectname", "pair", "process",
     "round", "processassessment", "rating", "expertrating", "legalact", "legalactedition",
     "citation", "recommendation", "developmentinitiative", "publishedfigure", "panel",
-    "panelmembership", "thread", "comment",
+    "panelmembership", "thread", "comment", "passage", "printedname", "processlink",
+    "justificationflag",
 ]  # fmt: skip
 
 ROLES: dict[str, dict[str, list[str]]] = {

@@ -91,6 +91,21 @@ class PublishedFigureTranslation(TranslationOptions):
     fields = ("note",)
 
 
+@register(models.Passage)
+class PassageTranslation(TranslationOptions):
+    fields = ("text",)
+
+
+@register(models.ProcessLink)
+class ProcessLinkTranslation(TranslationOptions):
+    fields = ("note",)
+
+
+@register(models.JustificationFlag)
+class JustificationFlagTranslation(TranslationOptions):
+    fields = ("quote", "note")
+
+
 # simple-history builds its historical model when registered; doing it here, after
 # modeltranslation added the ky/ru/en columns, makes the history keep every language.
 for _model in (

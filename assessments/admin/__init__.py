@@ -5,9 +5,24 @@
 - `rounds`: rounds and their lifecycle, panels, what a round concludes;
 - `ratings`: process assessments, consensus and expert ratings, citations;
 - `discussion`: threads and their comments;
+- `publication`: passages and names as printed, links between processes, justification flags;
 - `tools/`: compare rounds, charts, import and export (mounted in accountability/urls.py).
 
 Every save calls a function of services.py; what a user may see comes from permissions.py.
 """
 
-from . import discussion, ratings, reference, rounds  # noqa: F401  (registers the model admins)
+from django.contrib import admin as _django_admin
+from django.utils.translation import gettext_lazy as _
+
+from . import (  # noqa: F401  (registers the model admins)
+    discussion,
+    publication,
+    ratings,
+    reference,
+    rounds,
+)
+
+# The product's name, not "Django administration", in every language.
+_django_admin.site.site_header = _("Accountability assessments")
+_django_admin.site.site_title = _("Accountability assessments")
+_django_admin.site.index_title = _("Rounds, panels and evidence")
