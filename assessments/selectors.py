@@ -6,18 +6,23 @@ from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
+from functools import cached_property
 from typing import Any
 
 from django.db.models import Prefetch
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from . import scoring
 from .models import (
     Citation,
     Dimension,
     ExpertRating,
+    JustificationFlag,
     Methodology,
     Pair,
     ProcessAssessment,
+    ProcessLink,
     PublishedFigure,
     Rating,
     Round,
@@ -73,6 +78,7 @@ def printed_figures(round_: Round) -> list[scoring.Printed]:
             PublishedFigure.Kind.PAIR_INDEX: lambda f: (f.pair.code,),
             PublishedFigure.Kind.PAIR_REAL: lambda f: (f.pair.code,),
             PublishedFigure.Kind.DIMENSION_TOTAL: lambda f: (f.dimension.code,),
+            PublishedFigure.Kind.DIMENSION_ABSENT: lambda f: (f.dimension.code,),
             PublishedFigure.Kind.PRINCIPAL_SHARE: lambda f: (f.principal.code,),
             PublishedFigure.Kind.OVERALL_INDEX: lambda f: (),
             PublishedFigure.Kind.PRINTED_RATING: lambda f: (f.process.code, f.dimension.code),
@@ -82,32 +88,133 @@ def printed_figures(round_: Round) -> list[scoring.Printed]:
 
 
 @dataclass
+class ReviewInputs:
+    """What review() reads beside the ratings, and the words its findings quote."""
+
+    claims: list[scoring.Claim]
+    links: list[scoring.Link]
+    flags: list[scoring.Flag]
+    citations: list[scoring.CitedArticle]
+    notes: dict[tuple[str, ...], dict[str, str]]  # finding key → evidence texts
+    acts: dict[str, str]  # code → title, of the acts the round cites
+    scale: dict[str, str]  # rating value → its label
+    editions_known: int
+
+
+def review_inputs(round_: Round, assessed: set[str]) -> ReviewInputs:
+    """Five queries, whatever the round's size: claims, links, flags, citations, scale."""
+    claims = [
+        scoring.Claim(
+            claim=f.claim,
+            kind=f.kind,
+            key=(),
+            subject=f.pair.code if f.claim == f.Claim.WORKING_SHARE else f.principal.code,
+            value=f.value,
+            source=f.source,
+        )
+        for f in PublishedFigure.objects.filter(round=round_)
+        .exclude(claim="")
+        .select_related("pair", "principal")
+        .order_by("kind", "pk")
+    ]
+    notes: dict[tuple[str, ...], dict[str, str]] = {}
+    links = []
+    for link in ProcessLink.objects.select_related("process", "other"):
+        if {link.process.code, link.other.code} <= assessed:
+            links.append(scoring.Link(link.process.code, link.other.code))
+            notes["link", link.process.code, link.other.code] = {"note": link.note}
+    flags = []
+    for flag in JustificationFlag.objects.filter(assessment__round=round_).select_related(
+        "assessment__process", "dimension"
+    ):
+        key = (flag.assessment.process.code, flag.dimension.code)
+        flags.append(scoring.Flag(*key, flag.value))
+        notes["flag", *key] = {"quote": flag.quote, "note": flag.note}
+    citations, acts = [], {}
+    rows = Citation.objects.filter(assessment__round=round_).values_list(
+        "assessment__process__code",
+        "act__code",
+        "act__title",
+        "edition__code",
+        "article",
+        "edition__articles",
+    )
+    for process, act, title, edition, article, known in rows:
+        acts[act] = title
+        if article:
+            citations.append(
+                scoring.CitedArticle(process, act, edition or "", article, known or "")
+            )
+    scale = {
+        str(value): label
+        for value, label in round_.methodology.scale_levels.values_list("value", "label")
+    }
+    return ReviewInputs(
+        claims=claims,
+        links=links,
+        flags=flags,
+        citations=citations,
+        notes=notes,
+        acts=acts,
+        scale=scale,
+        editions_known=len({(c.act, c.edition) for c in citations if c.known}),
+    )
+
+
+@dataclass
 class RoundReport:
     round: Round
     report: scoring.Report
     names: dict[str, dict[str, str]]
+    method: scoring.Method
+    ratings: dict[str, dict[str, int]]
 
-    def as_dict(self) -> dict[str, Any]:
-        return report_as_dict(self)
+    @cached_property
+    def inputs(self) -> ReviewInputs:
+        # Read only when asked for: pages that show the figures alone pay nothing.
+        return review_inputs(self.round, set(self.names["process"]))
+
+    @cached_property
+    def findings(self) -> list[scoring.Finding]:
+        reading = self.inputs
+        return scoring.review(
+            self.method,
+            self.report.scores,
+            self.ratings,
+            claims=reading.claims,
+            links=reading.links,
+            flags=reading.flags,
+            citations=reading.citations,
+        )
+
+    def as_dict(self, *, review: bool = True) -> dict[str, Any]:
+        """The report as JSON-ready data; `review=False` leaves out the findings."""
+        return report_as_dict(self, review=review)
 
 
 def round_report(round_: Round) -> RoundReport:
     method, inputs = round_inputs(round_)
     scores = scoring.score_round(method, inputs)
-    report = scoring.compare(scores, printed_figures(round_), round_ratings(round_))
-    return RoundReport(round=round_, report=report, names=_names(round_))
+    ratings = round_ratings(round_)
+    report = scoring.compare(scores, printed_figures(round_), ratings)
+    return RoundReport(
+        round=round_, report=report, names=_names(round_), method=method, ratings=ratings
+    )
 
 
 def _names(round_: Round) -> dict[str, dict[str, str]]:
     """Display names in the active language, keyed by code, for reports."""
+    processes = ProcessAssessment.objects.for_round(round_).values_list(
+        "process__code", "title", "process__pair__name"
+    )
+    process, pair_of_process = {}, {}
+    for code, title, pair in processes:
+        process[code] = title
+        pair_of_process[code] = pair
     return {
         "pair": dict(Pair.objects.values_list("code", "name")),
-        "process": {
-            code: title
-            for code, title in ProcessAssessment.objects.for_round(round_).values_list(
-                "process__code", "title"
-            )
-        },
+        "process": process,
+        "pair_of_process": pair_of_process,
         "dimension": dict(
             Dimension.objects.filter(methodology=round_.methodology).values_list("code", "name")
         ),
@@ -126,7 +233,7 @@ def _num(value: Decimal | None) -> float | int | None:
     return int(value) if value == value.to_integral_value() else float(value)
 
 
-def report_as_dict(rr: RoundReport) -> dict[str, Any]:
+def report_as_dict(rr: RoundReport, *, review: bool = True) -> dict[str, Any]:
     """The report as plain JSON-ready data; percentages to two places, exact fractions as text."""
     r, s, names = rr.round, rr.report.scores, rr.names
     return {
@@ -180,12 +287,22 @@ def report_as_dict(rr: RoundReport) -> dict[str, Any]:
             {
                 "kind": m.kind,
                 "key": list(m.key),
+                "label": str(PublishedFigure.Kind(m.kind).label),
+                "measures": _measures(m.kind, m.key, names),
                 "printed": _num(m.printed),
                 "computed": _num(m.computed),
                 "source": m.source,
             }
             for m in rr.report.mismatches
         ],
+        **(
+            {
+                "findings": [_finding_as_dict(f, rr) for f in rr.findings],
+                "finding_kinds": _finding_kinds(rr),
+            }
+            if review
+            else {}
+        ),
         "unmatched_printed": [
             {"kind": u.kind, "key": list(u.key), "printed": _num(u.value), "source": u.source}
             for u in rr.report.unmatched
@@ -212,6 +329,180 @@ def round_uncertainty(round_: Round) -> tuple[scoring.RoundAgreement, scoring.Ro
         scoring.round_agreement(method, inputs, ratings),
         scoring.round_intervals(method, inputs, ratings),
     )
+
+
+def _measures(kind: str, key: tuple[str, ...], names: dict[str, dict[str, str]]) -> str:
+    """What a printed figure measures, by name (never by code)."""
+    if kind == PublishedFigure.Kind.PRINTED_RATING:
+        process, dimension = key
+        return f"{names['process'].get(process, process)} / {names['dimension'].get(dimension)}"
+    if kind == PublishedFigure.Kind.OVERALL_INDEX:
+        return _("the whole round")
+    table = {
+        PublishedFigure.Kind.PAIR_INDEX: "pair",
+        PublishedFigure.Kind.PAIR_REAL: "pair",
+        PublishedFigure.Kind.DIMENSION_TOTAL: "dimension",
+        PublishedFigure.Kind.DIMENSION_ABSENT: "dimension",
+        PublishedFigure.Kind.PRINCIPAL_SHARE: "principal",
+    }[kind]
+    return names[table].get(key[0], key[0])
+
+
+FINDING_LABELS = {
+    scoring.SAME_MECHANISM: lambda: _("The same mechanism rated apart in two pairs"),
+    scoring.SHARE_WORDING: lambda: _(
+        "A printed share whose wording does not match its computation"
+    ),
+    scoring.JUSTIFICATION: lambda: _(
+        "A justification that reads against its rating (a flag for the panel, not a verdict)"
+    ),
+    scoring.MISSING_ARTICLE: lambda: _("A cited article that its edition does not have"),
+}
+
+
+def _pct_text(value: Any) -> str:
+    return "–" if value is None else str(_num(Decimal(value)))
+
+
+def _finding_as_dict(f: scoring.Finding, rr: RoundReport) -> dict[str, Any]:
+    """A finding in words of the active language: what, and the evidence that shows it."""
+    names, notes, v = rr.names, rr.inputs.notes, f.values
+    process = names["process"]
+    evidence: list[str] = []
+    if f.kind == scoring.SAME_MECHANISM:
+        one, other, dimension = f.key
+        summary = _(
+            "«%(process)s» (%(pair)s) and «%(other)s» (%(other_pair)s) are one mechanism, "
+            "rated differently on «%(dimension)s»: «%(value)s» and «%(other_value)s»."
+        ) % {
+            "process": process.get(one, one),
+            "pair": names["pair_of_process"].get(one, ""),
+            "other": process.get(other, other),
+            "other_pair": names["pair_of_process"].get(other, ""),
+            "dimension": names["dimension"].get(dimension, dimension),
+            "value": rr.inputs.scale.get(str(v["a"]), v["a"]),
+            "other_value": rr.inputs.scale.get(str(v["b"]), v["b"]),
+        }
+        evidence.append(notes.get(("link", one, other), {}).get("note", ""))
+    elif f.kind == scoring.SHARE_WORDING and f.key[0] == scoring.WORKING_SHARE:
+        pair = f.key[1]
+        summary = _(
+            "Printed: %(printed)s%% of the processes of «%(pair)s» work. Of its %(n)s "
+            "processes, %(full)s work in full (%(full_share)s%%) and %(partly)s at least in "
+            "part (%(partly_share)s%%); %(index)s%% is the pair's index, the mean score of its "
+            "processes, not a share of them."
+        ) % {
+            "printed": _pct_text(v["printed"]),
+            "pair": names["pair"].get(pair, pair),
+            "n": v["processes"],
+            "full": v["full"],
+            "full_share": _pct_text(v["full_share"]),
+            "partly": v["partly"],
+            "partly_share": _pct_text(v["partly_share"]),
+            "index": _pct_text(v["index"]),
+        }
+        evidence.append(v["source"])
+    elif f.kind == scoring.SHARE_WORDING:
+        principal = f.key[1]
+        summary = _(
+            "Printed: the system works at about %(printed)s%% of what «%(principal)s», the "
+            "principal, expect. %(printed)s%% is the index of every pair (%(overall)s%%), "
+            "pairs whose principal is not «%(principal)s» included; over the %(n)s processes "
+            "whose principal is «%(principal)s» the index is %(own)s%%."
+        ) % {
+            "printed": _pct_text(v["printed"]),
+            "principal": names["principal"].get(principal, principal),
+            "overall": _pct_text(v["overall"]),
+            "n": v["processes"],
+            "own": _pct_text(v["principal_index"]),
+        }
+        evidence.append(v["source"])
+    elif f.kind == scoring.JUSTIFICATION:
+        one, dimension = f.key
+        flag = notes.get(("flag", one, dimension), {})
+        summary = _(
+            "«%(process)s» is rated «%(value)s» on «%(dimension)s», while its justification "
+            "says: «%(quote)s»"
+        ) % {
+            "process": process.get(one, one),
+            "value": rr.inputs.scale.get(str(v["value"]), v["value"]),
+            "dimension": names["dimension"].get(dimension, dimension),
+            "quote": flag.get("quote", ""),
+        }
+        evidence.append(flag.get("note", ""))
+    else:
+        one, act, edition, article = f.key
+        summary = _(
+            "The justification of «%(process)s» cites article %(article)s of «%(act)s» "
+            "(edition %(edition)s), which has the articles %(known)s."
+        ) % {
+            "process": process.get(one, one),
+            "article": article,
+            "act": rr.inputs.acts.get(act, act),
+            "edition": edition,
+            "known": v["known"],
+        }
+    return {
+        "kind": f.kind,
+        "label": FINDING_LABELS[f.kind](),
+        "key": list(f.key),
+        "summary": summary,
+        "evidence": [e for e in evidence if e],
+        "values": {k: _json_value(x) for k, x in v.items()},
+    }
+
+
+def _json_value(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return _num(value)
+    if isinstance(value, list):
+        return [_json_value(x) for x in value]
+    return value
+
+
+def _finding_kinds(rr: RoundReport) -> list[dict[str, Any]]:
+    """Each kind of finding, how many were found, and what was checked to find them."""
+    reading = rr.inputs
+    n_links, n_claims = len(reading.links), len(reading.claims)
+    n_flags, n_cited = len(reading.flags), len(reading.citations)
+    checked = {
+        scoring.SAME_MECHANISM: ngettext(
+            "%(n)s pair of processes linked as one mechanism",
+            "%(n)s pairs of processes linked as one mechanism",
+            n_links,
+        )
+        % {"n": n_links},
+        scoring.SHARE_WORDING: ngettext(
+            "%(n)s printed figure whose wording says what it measures",
+            "%(n)s printed figures whose wording says what they measure",
+            n_claims,
+        )
+        % {"n": n_claims},
+        scoring.JUSTIFICATION: ngettext(
+            "%(n)s flag raised by a reading of the justifications",
+            "%(n)s flags raised by a reading of the justifications",
+            n_flags,
+        )
+        % {"n": n_flags},
+        scoring.MISSING_ARTICLE: ngettext("%(n)s cited article", "%(n)s cited articles", n_cited)
+        % {"n": n_cited}
+        + "; "
+        + ngettext(
+            "the articles of %(n)s cited edition are known",
+            "the articles of %(n)s cited editions are known",
+            reading.editions_known,
+        )
+        % {"n": reading.editions_known},
+    }
+    return [
+        {
+            "kind": kind,
+            "label": FINDING_LABELS[kind](),
+            "found": sum(f.kind == kind for f in rr.findings),
+            "checked": checked[kind],
+        }
+        for kind in scoring.FINDING_KINDS
+    ]
 
 
 def round_overview(round_: Round) -> list[dict[str, Any]]:

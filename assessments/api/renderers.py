@@ -3,7 +3,7 @@
 Columns (empty where a figure has no such property):
     year, version, status, methodology   the round and the methodology version it was computed with
     figure      process_score | pair_index | dimension_total | principal_share | overall_index
-                | mismatch | unmatched_printed
+                | mismatch | unmatched_printed | finding
     key         what the figure measures: a process, pair, dimension or principal code
                 (for mismatches, the printed figure's key joined with "/")
     name        its name in the response language
@@ -14,7 +14,8 @@ Columns (empty where a figure has no such property):
                 principal_share: working of processes
     value       the computed percentage, two places (for mismatches: the computed value)
     exact       process_score: the exact fraction
-    kind, printed, source   mismatch and unmatched_printed: the printed figure and where it is
+    kind, printed, source   mismatch and unmatched_printed: the printed figure and where it is;
+                finding: the kind of finding, its summary (in `name`) and its evidence (in `source`)
 """
 
 from __future__ import annotations
@@ -131,6 +132,15 @@ def score_rows(data: Mapping[str, Any]) -> Iterator[dict[str, Any]]:
             "printed": x["printed"],
             "value": x["computed"],
             "source": x["source"],
+        }
+    for x in data.get("findings", []):
+        yield {
+            **base,
+            "figure": "finding",
+            "kind": x["kind"],
+            "key": "/".join(x["key"]),
+            "name": x["summary"],
+            "source": " | ".join(x["evidence"]),
         }
     for x in data["unmatched_printed"]:
         yield {

@@ -18,7 +18,7 @@ from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from assessments import models
+from assessments import models, scoring
 from assessments.models import Round
 
 # A round in a query: `2016` (the current published version) or `2016-v2` (one version).
@@ -410,6 +410,8 @@ class PrincipalShareSerializer(serializers.Serializer):
 class MismatchSerializer(serializers.Serializer):
     kind = serializers.CharField()
     key = serializers.ListField(child=serializers.CharField())
+    label = serializers.CharField(help_text="The kind of figure, in words.")
+    measures = serializers.CharField(help_text="What it measures, by name.")
     printed = serializers.FloatField()
     computed = serializers.FloatField(allow_null=True)
     source = serializers.CharField(allow_blank=True)
@@ -420,6 +422,26 @@ class UnmatchedPrintedSerializer(serializers.Serializer):
     key = serializers.ListField(child=serializers.CharField())
     printed = serializers.FloatField()
     source = serializers.CharField(allow_blank=True)
+
+
+class FindingSerializer(serializers.Serializer):
+    """What a careful reviewer finds besides the printed figures (docs/method.md)."""
+
+    kind = serializers.CharField(help_text="One of: " + ", ".join(scoring.FINDING_KINDS) + ".")
+    label = serializers.CharField()
+    key = serializers.ListField(child=serializers.CharField(), help_text="What it is about.")
+    summary = serializers.CharField(help_text="The finding in words, with its figures.")
+    evidence = serializers.ListField(
+        child=serializers.CharField(), help_text="The words of the study that show it."
+    )
+    values = serializers.DictField(help_text="The figures the summary quotes.")
+
+
+class FindingKindSerializer(serializers.Serializer):
+    kind = serializers.CharField(help_text="One of: " + ", ".join(scoring.FINDING_KINDS) + ".")
+    label = serializers.CharField()
+    found = serializers.IntegerField()
+    checked = serializers.CharField(help_text="What was checked to find them.")
 
 
 class ScoredRoundNameSerializer(RoundNameSerializer):
@@ -438,6 +460,8 @@ class ScoresSerializer(serializers.Serializer):
     overall_index = serializers.FloatField(allow_null=True)
     mismatches = MismatchSerializer(many=True)
     unmatched_printed = UnmatchedPrintedSerializer(many=True)
+    findings = FindingSerializer(many=True)
+    finding_kinds = FindingKindSerializer(many=True)
 
 
 class DeltaSerializer(serializers.Serializer):

@@ -79,7 +79,7 @@ def build_round_package(round_: Round, *, language: str = PACKAGE_LANGUAGE) -> b
     language, the same bytes."""
     with translation.override(PACKAGE_LANGUAGE):
         rr = round_report(round_)
-        report = rr.as_dict()
+        report = rr.as_dict(review=False)
     names = _names_all_languages(round_)
     files: dict[str, bytes] = {
         "subjects.csv": _subjects_csv(),
@@ -421,6 +421,7 @@ def _figure_key(kind: str, pair, process, dimension, principal) -> tuple[str, ..
         PublishedFigure.Kind.PAIR_INDEX: (pair,),
         PublishedFigure.Kind.PAIR_REAL: (pair,),
         PublishedFigure.Kind.DIMENSION_TOTAL: (dimension,),
+        PublishedFigure.Kind.DIMENSION_ABSENT: (dimension,),
         PublishedFigure.Kind.PRINCIPAL_SHARE: (principal,),
         PublishedFigure.Kind.OVERALL_INDEX: (),
         PublishedFigure.Kind.PRINTED_RATING: (process, dimension),

@@ -173,7 +173,7 @@ def round_figures(
 ) -> RoundFigures:
     """A round's figures from selectors.round_report(), each with its printed counterpart."""
     rr = selectors.round_report(round_)
-    report = rr.as_dict()
+    report = rr.as_dict(review=False)
     names = rr.names
     s = rr.report.scores
     printed = {(p.kind, p.key): p for p in selectors.printed_figures(round_)}
@@ -236,6 +236,7 @@ def round_figures(
         kind.PAIR_INDEX: _("Index of the pair %(name)s"),
         kind.PAIR_REAL: _("Real level of the pair %(name)s (diagram 3)"),
         kind.DIMENSION_TOTAL: _("Total of the dimension %(name)s"),
+        kind.DIMENSION_ABSENT: _("Share rated absent on the dimension %(name)s"),
         kind.PRINCIPAL_SHARE: _("Share of working processes of %(name)s (diagram 2)"),
         kind.OVERALL_INDEX: _("Overall index"),
     }
@@ -243,6 +244,7 @@ def round_figures(
         kind.PAIR_INDEX: "pair",
         kind.PAIR_REAL: "pair",
         kind.DIMENSION_TOTAL: "dimension",
+        kind.DIMENSION_ABSENT: "dimension",
         kind.PRINCIPAL_SHARE: "principal",
     }
     exact_of = scoring.computed_figures(s)

@@ -1,16 +1,19 @@
 import json
 
-from django.core.management.base import BaseCommand, CommandError
-from django.utils import translation
+from django.core.management.base import CommandError
+from django.utils.translation import gettext as _
 
 from assessments.models import Round
 from assessments.selectors import round_report
 
+from ..base import LanguageCommand
 
-class Command(BaseCommand):
+
+class Command(LanguageCommand):
     help = (
-        "Print a round's computed figures (per process, pair, dimension, principal) and "
-        "every published figure that disagrees with the computed one."
+        "Print a round's computed figures (per process, pair, dimension, principal), every "
+        "published figure that disagrees with the computed one, and what a careful reviewer "
+        "finds besides (see docs/method.md)."
     )
 
     def add_arguments(self, parser):
@@ -23,49 +26,79 @@ class Command(BaseCommand):
             help="Round version (errata); the latest by default.",
         )
         parser.add_argument("--json", dest="as_json", action="store_true", help="Print JSON.")
-        parser.add_argument("--language", default="en", choices=["ky", "ru", "en"])
 
-    def handle(self, *args, year, round_version, as_json: bool, language: str, **options):
+    def handle(self, *args, year, round_version, as_json: bool, **options):
         rounds = Round.objects.filter(year=year).select_related("methodology")
         if round_version is not None:
             rounds = rounds.filter(version=round_version)
         round_ = rounds.order_by("-version").first()
         if round_ is None:
-            raise CommandError(f"No round for {year}.")
-        with translation.override(language):
-            data = round_report(round_).as_dict()
+            raise CommandError(_("No round for %(year)s.") % {"year": year})
+        data = round_report(round_).as_dict()
         if as_json:
             self.stdout.write(_dumps(data))
             return
-        self._print_table(data)
+        self._print_table(round_, data)
 
-    def _print_table(self, data):
+    def _print_table(self, round_, data):
         w = self.stdout.write
-        r = data["round"]
         w(
-            f"Round {r['year']} v{r['version']} ({r['status']}), "
-            f"methodology {data['methodology']['code']}@{data['methodology']['version']}"
+            _("Round %(year)s, version %(version)s (%(status)s); methodology: %(methodology)s")
+            % {
+                "year": round_.year,
+                "version": round_.version,
+                "status": round_.get_status_display(),
+                "methodology": round_.methodology,
+            }
         )
-        w("\nPairs (index %):")
+        w("\n" + _("Pair index, %:"))
         for p in data["pairs"]:
             w(
-                f"  {p['index'] if p['index'] is not None else '-':>7}  {p['pair']} "
-                f"({p['included']}/{p['processes']} processes included)"
+                f"  {_num(p['index']):>7}  {p['name']} "
+                + _("(%(included)s of %(processes)s processes included)")
+                % {"included": p["included"], "processes": p["processes"]}
             )
-        w("\nDimensions (total %):")
+        w("\n" + _("Dimension totals, %:"))
         for d in data["dimensions"]:
-            w(f"  {d['total']:>7}  {d['dimension']}")
-        w("\nPrincipals (share of processes working %):")
+            w(f"  {_num(d['total']):>7}  {d['name']}")
+        w("\n" + _("Share of working processes by principal, %:"))
         for p in data["principals"]:
-            w(f"  {p['share']:>7}  {p['principal']} ({p['working']}/{p['processes']})")
-        w(f"\nOverall index: {data['overall_index']}%")
+            w(f"  {_num(p['share']):>7}  {p['name']} ({p['working']}/{p['processes']})")
+        w("\n" + _("Overall index: %(index)s%%") % {"index": _num(data["overall_index"])})
         mismatches = data["mismatches"]
-        w(f"\nPublished figures that disagree with the computed ones: {len(mismatches)}")
+        w(
+            "\n"
+            + _("Published figures that disagree with the computed ones: %(n)s")
+            % {"n": len(mismatches)}
+        )
         for m in mismatches:
             w(
-                f"  {m['kind']} {'/'.join(m['key'])}: printed {m['printed']}, "
-                f"computed {m['computed']}  [{m['source']}]"
+                "  "
+                + _("%(figure)s, %(measures)s: printed %(printed)s, computed %(computed)s")
+                % {
+                    "figure": m["label"],
+                    "measures": m["measures"],
+                    "printed": _num(m["printed"]),
+                    "computed": _num(m["computed"]),
+                }
+                + f"  [{m['source']}]"
             )
+        findings = data["findings"]
+        w("\n" + _("What a careful reviewer finds besides: %(n)s") % {"n": len(findings)})
+        for kind in data["finding_kinds"]:
+            w(
+                "  "
+                + _("%(label)s: %(found)s (checked: %(checked)s)")
+                % {"label": kind["label"], "found": kind["found"], "checked": kind["checked"]}
+            )
+            for f in (f for f in findings if f["kind"] == kind["kind"]):
+                w(f"    – {f['summary']}")
+                for line in f["evidence"]:
+                    w(f"      {line}")
+
+
+def _num(value) -> str:
+    return "–" if value is None else str(value)
 
 
 def _dumps(data) -> str:
