@@ -19,6 +19,7 @@ from .models import (
     Dimension,
     ExpertRating,
     JustificationFlag,
+    LegalAct,
     Methodology,
     Pair,
     ProcessAssessment,
@@ -96,7 +97,6 @@ class ReviewInputs:
     flags: list[scoring.Flag]
     citations: list[scoring.CitedArticle]
     notes: dict[tuple[str, ...], dict[str, str]]  # finding key → evidence texts
-    acts: dict[str, str]  # code → title, of the acts the round cites
     scale: dict[str, str]  # rating value → its label
     editions_known: int
 
@@ -130,21 +130,20 @@ def review_inputs(round_: Round, assessed: set[str]) -> ReviewInputs:
         key = (flag.assessment.process.code, flag.dimension.code)
         flags.append(scoring.Flag(*key, flag.value))
         notes["flag", *key] = {"quote": flag.quote, "note": flag.note}
-    citations, acts = [], {}
-    rows = Citation.objects.filter(assessment__round=round_).values_list(
-        "assessment__process__code",
-        "act__code",
-        "act__title",
-        "edition__code",
-        "article",
-        "edition__articles",
-    )
-    for process, act, title, edition, article, known in rows:
-        acts[act] = title
-        if article:
-            citations.append(
-                scoring.CitedArticle(process, act, edition or "", article, known or "")
-            )
+    citations = [
+        scoring.CitedArticle(process, act, edition or "", article, known or "")
+        for process, act, edition, article, known in Citation.objects.filter(
+            assessment__round=round_
+        )
+        .exclude(article="")
+        .values_list(
+            "assessment__process__code",
+            "act__code",
+            "edition__code",
+            "article",
+            "edition__articles",
+        )
+    ]
     scale = {
         str(value): label
         for value, label in round_.methodology.scale_levels.values_list("value", "label")
@@ -155,7 +154,6 @@ def review_inputs(round_: Round, assessed: set[str]) -> ReviewInputs:
         flags=flags,
         citations=citations,
         notes=notes,
-        acts=acts,
         scale=scale,
         editions_known=len({(c.act, c.edition) for c in citations if c.known}),
     )
@@ -187,6 +185,14 @@ class RoundReport:
             citations=reading.citations,
         )
 
+    @cached_property
+    def act_titles(self) -> dict[str, str]:
+        """Titles of the acts a finding names, in the active language (read only then)."""
+        codes = {f.key[1] for f in self.findings if f.kind == scoring.MISSING_ARTICLE}
+        if not codes:
+            return {}
+        return dict(LegalAct.objects.filter(code__in=codes).values_list("code", "title"))
+
     def as_dict(self, *, review: bool = True) -> dict[str, Any]:
         """The report as JSON-ready data; `review=False` leaves out the findings."""
         return report_as_dict(self, review=review)
@@ -204,15 +210,18 @@ def round_report(round_: Round) -> RoundReport:
 
 def _names(round_: Round) -> dict[str, dict[str, str]]:
     """Display names in the active language, keyed by code, for reports."""
+    # A related field (process__pair__name) would skip modeltranslation's choice of
+    # language: the pair's name comes from the pairs' own query.
+    pairs = dict(Pair.objects.values_list("code", "name"))
     processes = ProcessAssessment.objects.for_round(round_).values_list(
-        "process__code", "title", "process__pair__name"
+        "process__code", "title", "process__pair__code"
     )
     process, pair_of_process = {}, {}
     for code, title, pair in processes:
         process[code] = title
-        pair_of_process[code] = pair
+        pair_of_process[code] = pairs.get(pair, pair)
     return {
-        "pair": dict(Pair.objects.values_list("code", "name")),
+        "pair": pairs,
         "process": process,
         "pair_of_process": pair_of_process,
         "dimension": dict(
@@ -438,7 +447,7 @@ def _finding_as_dict(f: scoring.Finding, rr: RoundReport) -> dict[str, Any]:
         ) % {
             "process": process.get(one, one),
             "article": article,
-            "act": rr.inputs.acts.get(act, act),
+            "act": rr.act_titles.get(act, act),
             "edition": edition,
             "known": v["known"],
         }

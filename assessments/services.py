@@ -30,8 +30,11 @@ from .models import (
     DevelopmentInitiative,
     Dimension,
     ExpertRating,
+    JustificationFlag,
     LegalAct,
     LegalActEdition,
+    Passage,
+    PrintedName,
     ProcessAssessment,
     PublishedFigure,
     Rating,
@@ -796,13 +799,41 @@ def start_errata(*, actor, round_: Round, reason: str) -> Round:
         )
         _save(new, actor=actor, reason=reason, bump=False)
         _copy_round(source, new, actor=actor, reason=reason, carried_over=False)
-        for model in (Recommendation, DevelopmentInitiative, PublishedFigure):
+        for model in (DevelopmentInitiative, PublishedFigure, Passage):
             rows = list(model.objects.filter(round=source))
             for row in rows:
                 row.pk = None
                 row.round = new
             model.objects.bulk_create(rows)
+        _copy_publication(source, new)
         return new
+
+
+def _copy_publication(source: Round, target: Round) -> None:
+    """Errata correct the same publication: its recommendations (with the observers they
+    concern), the names as each place printed them, and the flags on its justifications."""
+    for rec in Recommendation.objects.filter(round=source).prefetch_related("subjects"):
+        subjects = list(rec.subjects.all())
+        rec.pk, rec.round = None, target
+        rec._prefetched_objects_cache = {}  # else the copy would seem to have them already
+        rec.save()
+        rec.subjects.add(*subjects)
+    assessment_of = dict(
+        ProcessAssessment.objects.for_round(target).values_list("process_id", "pk")
+    )
+    names = list(PrintedName.objects.filter(round=source).select_related("assessment"))
+    for name in names:
+        name.pk, name.round = None, target
+        if name.assessment_id:
+            name.assessment_id = assessment_of[name.assessment.process_id]
+    PrintedName.objects.bulk_create(names)
+    flags = list(
+        JustificationFlag.objects.filter(assessment__round=source).select_related("assessment")
+    )
+    for flag in flags:
+        flag.pk = None
+        flag.assessment_id = assessment_of[flag.assessment.process_id]
+    JustificationFlag.objects.bulk_create(flags)
 
 
 def superseded_editions_before(year: int) -> Q:

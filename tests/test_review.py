@@ -11,8 +11,8 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
-from assessments import scoring
-from assessments.models import Rating
+from assessments import scoring, services
+from assessments.models import Citation, Rating
 
 BINARY = scoring.Method(
     dimensions=[
@@ -198,13 +198,44 @@ def test_the_findings_speak_kyrgyz_and_russian(study_round):
         assert election["evidence"][0] != scores_json("en")["findings"][0]["evidence"][0]
 
 
+@pytest.fixture
+def errata(study_round, staff):
+    """2016's errata, in review: the same publication, its rows open to correction."""
+    return services.start_errata(actor=staff, round_=study_round, reason="a reviewer's reading")
+
+
 @pytest.mark.django_db
-def test_a_panel_that_rerates_answers_the_flag(study_round):
-    Rating.objects.filter(
-        assessment__round=study_round,
+def test_errata_keep_the_findings_and_a_panel_that_rerates_answers_the_flag(
+    errata, study_round, staff
+):
+    from assessments.models import Passage, PrintedName, Recommendation
+
+    for model in (Passage, PrintedName, Recommendation):
+        assert model.objects.filter(round=errata).count() == model.objects.filter(
+            round=study_round
+        ).count()
+    observers = Recommendation.objects.filter(round=errata, subjects__code="media")
+    assert observers.count() == 1
+    kinds = {k["kind"]: k["found"] for k in scores_json()["finding_kinds"]}
+    assert kinds == {
+        scoring.SAME_MECHANISM: 1,
+        scoring.SHARE_WORDING: 2,
+        scoring.JUSTIFICATION: 1,
+        scoring.MISSING_ARTICLE: 0,
+    }
+    rating = Rating.objects.get(
+        assessment__round=errata,
         assessment__process__code="factions-central-committees",
         dimension__code="rules",
-    ).update(value=0)  # the test edits the published round's row past the services
+    )
+    services.set_consensus(
+        actor=staff,
+        assessment=rating.assessment,
+        dimension=rating.dimension,
+        value=0,
+        reason="the laws do not provide for it",
+        expected_revision=rating.revision,
+    )
     kinds = {k["kind"]: k["found"] for k in scores_json()["finding_kinds"]}
     assert kinds[scoring.JUSTIFICATION] == 0
 
@@ -234,3 +265,25 @@ def test_the_round_page_of_the_admin_lists_the_findings(
     assert html.count('class="finding"') == 4
     assert html.count(f"{checked}:") == 4
     assert "style=" not in html.split('class="module consistency-report"')[1]
+
+
+@pytest.mark.django_db
+def test_a_citation_of_an_article_the_2010_constitution_lacks_is_found_and_named(errata):
+    citation = Citation.objects.filter(
+        assessment__round=errata,
+        assessment__process__code="jk-elections",
+        act__code="constitution",
+        article="5",
+    )
+    assert citation.update(article="120") == 1  # a typo, past the services
+    (finding,) = by_kind(scores_json("ru"))[scoring.MISSING_ARTICLE]
+    assert finding["key"] == ["jk-elections", "constitution", "2010", "120"]
+    assert finding["values"] == {"missing": [120], "known": "1-114"}
+    assert "«Конституция Кыргызской Республики» (редакция 2010)" in finding["summary"]
+
+
+@pytest.mark.django_db
+def test_a_finding_names_pairs_in_the_language_asked(study_round):
+    (election,) = by_kind(scores_json("ky"))[scoring.SAME_MECHANISM]
+    assert "(Жарандар – саясий партиялар)" in election["summary"]
+    assert "Citizens" not in election["summary"]

@@ -211,6 +211,26 @@ def edit(folder, name, change):
     ("name", "change", "message"),
     [
         (
+            "pair-5-parties-parliament.yaml",
+            lambda d: d["pair"]["processes"][1]["flags"][0]["quote"].update(ky="жок сөз"),
+            "processes[1].flags[0]: the ky quote is not in the process's justification",
+        ),
+        (
+            "conclusion.yaml",
+            lambda d: d["printed_names"][0].update(subject="nobody"),
+            "printed_names[0]: unknown subject `nobody`",
+        ),
+        (
+            "legal_acts.yaml",
+            lambda d: d["acts"][0]["editions"][0].update(articles="1 to 114"),
+            "acts[0].editions[0]: `articles` must be numbers and ranges",
+        ),
+        (
+            "pair-2-citizens-executive.yaml",
+            lambda d: d["pair"]["processes"][1].update(verdict="missing"),
+            "processes[1]: verdict `missing` is not one of works, partial, not_working, absent",
+        ),
+        (
             "pair-1-citizens-parliament.yaml",
             lambda d: d["pair"]["processes"][0]["ratings"].update(rules=2),
             "processes[0].ratings.rules: value: 2 is outside the scale",
@@ -244,6 +264,10 @@ def edit(folder, name, change):
         ),
     ],
     ids=[
+        "flag-quote-not-in-justification",
+        "printed-name-of-an-unknown-subject",
+        "articles-not-ranges",
+        "unknown-verdict",
         "outside-scale",
         "unknown-act",
         "unknown-edition",
