@@ -21,7 +21,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from . import scoring
+from . import review
 from .models import (
     Citation,
     DevelopmentInitiative,
@@ -280,7 +280,7 @@ class _Loader:
                     continue
                 ewhere = f"{where}.editions[{j}]"
                 articles = str(e.get("articles") or "")
-                if articles and scoring.article_numbers(articles) is None:
+                if articles and review.article_numbers(articles) is None:
                     self.problem(
                         ewhere,
                         _("`articles` must be numbers and ranges (1-114, 120), not %(value)s")

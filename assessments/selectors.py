@@ -13,7 +13,7 @@ from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from . import scoring
+from . import review, scoring
 from .models import (
     Citation,
     Dimension,
@@ -92,10 +92,10 @@ def printed_figures(round_: Round) -> list[scoring.Printed]:
 class ReviewInputs:
     """What review() reads beside the ratings, and the words its findings quote."""
 
-    claims: list[scoring.Claim]
-    links: list[scoring.Link]
-    flags: list[scoring.Flag]
-    citations: list[scoring.CitedArticle]
+    claims: list[review.Claim]
+    links: list[review.Link]
+    flags: list[review.Flag]
+    citations: list[review.CitedArticle]
     notes: dict[tuple[str, ...], dict[str, str]]  # finding key → evidence texts
     scale: dict[str, str]  # rating value → its label
     editions_known: int
@@ -104,7 +104,7 @@ class ReviewInputs:
 def review_inputs(round_: Round, assessed: set[str]) -> ReviewInputs:
     """Five queries, whatever the round's size: claims, links, flags, citations, scale."""
     claims = [
-        scoring.Claim(
+        review.Claim(
             claim=f.claim,
             kind=f.kind,
             key=(),
@@ -121,17 +121,17 @@ def review_inputs(round_: Round, assessed: set[str]) -> ReviewInputs:
     links = []
     for link in ProcessLink.objects.select_related("process", "other"):
         if {link.process.code, link.other.code} <= assessed:
-            links.append(scoring.Link(link.process.code, link.other.code))
+            links.append(review.Link(link.process.code, link.other.code))
             notes["link", link.process.code, link.other.code] = {"note": link.note}
     flags = []
     for flag in JustificationFlag.objects.filter(assessment__round=round_).select_related(
         "assessment__process", "dimension"
     ):
         key = (flag.assessment.process.code, flag.dimension.code)
-        flags.append(scoring.Flag(*key, flag.value))
+        flags.append(review.Flag(*key, flag.value))
         notes["flag", *key] = {"quote": flag.quote, "note": flag.note}
     citations = [
-        scoring.CitedArticle(process, act, edition or "", article, known or "")
+        review.CitedArticle(process, act, edition or "", article, known or "")
         for process, act, edition, article, known in Citation.objects.filter(
             assessment__round=round_
         )
@@ -173,9 +173,9 @@ class RoundReport:
         return review_inputs(self.round, set(self.names["process"]))
 
     @cached_property
-    def findings(self) -> list[scoring.Finding]:
+    def findings(self) -> list[review.Finding]:
         reading = self.inputs
-        return scoring.review(
+        return review.review(
             self.method,
             self.report.scores,
             self.ratings,
@@ -188,14 +188,14 @@ class RoundReport:
     @cached_property
     def act_titles(self) -> dict[str, str]:
         """Titles of the acts a finding names, in the active language (read only then)."""
-        codes = {f.key[1] for f in self.findings if f.kind == scoring.MISSING_ARTICLE}
+        codes = {f.key[1] for f in self.findings if f.kind == review.MISSING_ARTICLE}
         if not codes:
             return {}
         return dict(LegalAct.objects.filter(code__in=codes).values_list("code", "title"))
 
-    def as_dict(self, *, review: bool = True) -> dict[str, Any]:
-        """The report as JSON-ready data; `review=False` leaves out the findings."""
-        return report_as_dict(self, review=review)
+    def as_dict(self, *, with_findings: bool = True) -> dict[str, Any]:
+        """The report as JSON-ready data; `with_findings=False` leaves out the findings."""
+        return report_as_dict(self, with_findings=with_findings)
 
 
 def round_report(round_: Round) -> RoundReport:
@@ -242,7 +242,7 @@ def _num(value: Decimal | None) -> float | int | None:
     return int(value) if value == value.to_integral_value() else float(value)
 
 
-def report_as_dict(rr: RoundReport, *, review: bool = True) -> dict[str, Any]:
+def report_as_dict(rr: RoundReport, *, with_findings: bool = True) -> dict[str, Any]:
     """The report as plain JSON-ready data; percentages to two places, exact fractions as text."""
     r, s, names = rr.round, rr.report.scores, rr.names
     return {
@@ -309,7 +309,7 @@ def report_as_dict(rr: RoundReport, *, review: bool = True) -> dict[str, Any]:
                 "findings": [_finding_as_dict(f, rr) for f in rr.findings],
                 "finding_kinds": _finding_kinds(rr),
             }
-            if review
+            if with_findings
             else {}
         ),
         "unmatched_printed": [
@@ -358,14 +358,12 @@ def _measures(kind: str, key: tuple[str, ...], names: dict[str, dict[str, str]])
 
 
 FINDING_LABELS = {
-    scoring.SAME_MECHANISM: lambda: _("The same mechanism rated apart in two pairs"),
-    scoring.SHARE_WORDING: lambda: _(
-        "A printed share whose wording does not match its computation"
-    ),
-    scoring.JUSTIFICATION: lambda: _(
+    review.SAME_MECHANISM: lambda: _("The same mechanism rated apart in two pairs"),
+    review.SHARE_WORDING: lambda: _("A printed share whose wording does not match its computation"),
+    review.JUSTIFICATION: lambda: _(
         "A justification that reads against its rating (a flag for the panel, not a verdict)"
     ),
-    scoring.MISSING_ARTICLE: lambda: _("A cited article that its edition does not have"),
+    review.MISSING_ARTICLE: lambda: _("A cited article that its edition does not have"),
 }
 
 
@@ -373,12 +371,12 @@ def _pct_text(value: Any) -> str:
     return "–" if value is None else str(_num(Decimal(value)))
 
 
-def _finding_as_dict(f: scoring.Finding, rr: RoundReport) -> dict[str, Any]:
+def _finding_as_dict(f: review.Finding, rr: RoundReport) -> dict[str, Any]:
     """A finding in words of the active language: what, and the evidence that shows it."""
     names, notes, v = rr.names, rr.inputs.notes, f.values
     process = names["process"]
     evidence: list[str] = []
-    if f.kind == scoring.SAME_MECHANISM:
+    if f.kind == review.SAME_MECHANISM:
         one, other, dimension = f.key
         summary = _(
             "«%(process)s» (%(pair)s) and «%(other)s» (%(other_pair)s) are one mechanism, "
@@ -393,7 +391,7 @@ def _finding_as_dict(f: scoring.Finding, rr: RoundReport) -> dict[str, Any]:
             "other_value": rr.inputs.scale.get(str(v["b"]), v["b"]),
         }
         evidence.append(notes.get(("link", one, other), {}).get("note", ""))
-    elif f.kind == scoring.SHARE_WORDING and f.key[0] == scoring.WORKING_SHARE:
+    elif f.kind == review.SHARE_WORDING and f.key[0] == review.WORKING_SHARE:
         pair = f.key[1]
         summary = _(
             "Printed: %(printed)s%% of the processes of «%(pair)s» work. Of its %(n)s "
@@ -411,7 +409,7 @@ def _finding_as_dict(f: scoring.Finding, rr: RoundReport) -> dict[str, Any]:
             "index": _pct_text(v["index"]),
         }
         evidence.append(v["source"])
-    elif f.kind == scoring.SHARE_WORDING:
+    elif f.kind == review.SHARE_WORDING:
         principal = f.key[1]
         summary = _(
             "Printed: the system works at about %(printed)s%% of what «%(principal)s», the "
@@ -426,7 +424,7 @@ def _finding_as_dict(f: scoring.Finding, rr: RoundReport) -> dict[str, Any]:
             "own": _pct_text(v["principal_index"]),
         }
         evidence.append(v["source"])
-    elif f.kind == scoring.JUSTIFICATION:
+    elif f.kind == review.JUSTIFICATION:
         one, dimension = f.key
         flag = notes.get(("flag", one, dimension), {})
         summary = _(
@@ -475,25 +473,25 @@ def _finding_kinds(rr: RoundReport) -> list[dict[str, Any]]:
     n_links, n_claims = len(reading.links), len(reading.claims)
     n_flags, n_cited = len(reading.flags), len(reading.citations)
     checked = {
-        scoring.SAME_MECHANISM: ngettext(
+        review.SAME_MECHANISM: ngettext(
             "%(n)s pair of processes linked as one mechanism",
             "%(n)s pairs of processes linked as one mechanism",
             n_links,
         )
         % {"n": n_links},
-        scoring.SHARE_WORDING: ngettext(
+        review.SHARE_WORDING: ngettext(
             "%(n)s printed figure whose wording says what it measures",
             "%(n)s printed figures whose wording says what they measure",
             n_claims,
         )
         % {"n": n_claims},
-        scoring.JUSTIFICATION: ngettext(
+        review.JUSTIFICATION: ngettext(
             "%(n)s flag raised by a reading of the justifications",
             "%(n)s flags raised by a reading of the justifications",
             n_flags,
         )
         % {"n": n_flags},
-        scoring.MISSING_ARTICLE: ngettext("%(n)s cited article", "%(n)s cited articles", n_cited)
+        review.MISSING_ARTICLE: ngettext("%(n)s cited article", "%(n)s cited articles", n_cited)
         % {"n": n_cited}
         + "; "
         + ngettext(
@@ -510,7 +508,7 @@ def _finding_kinds(rr: RoundReport) -> list[dict[str, Any]]:
             "found": sum(f.kind == kind for f in rr.findings),
             "checked": checked[kind],
         }
-        for kind in scoring.FINDING_KINDS
+        for kind in review.FINDING_KINDS
     ]
 
 

@@ -11,7 +11,7 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
-from assessments import scoring, services
+from assessments import review, scoring, services
 from assessments.models import Citation, Rating
 
 BINARY = scoring.Method(
@@ -43,14 +43,14 @@ def test_linked_processes_rated_apart_are_found_per_dimension():
         item("c", "p2", "citizens", 1, 1, 0, 0),
     ]
     scores = scoring.score_round(BINARY, items)
-    found = scoring.review(
+    found = review.review(
         BINARY,
         scores,
         ratings_of(items),
-        links=[scoring.Link("a", "b"), scoring.Link("b", "c"), scoring.Link("a", "gone")],
+        links=[review.Link("a", "b"), review.Link("b", "c"), review.Link("a", "gone")],
     )
     assert found == [
-        scoring.Finding(scoring.SAME_MECHANISM, ("a", "b", "motivation"), {"a": 1, "b": 0})
+        review.Finding(review.SAME_MECHANISM, ("a", "b", "motivation"), {"a": 1, "b": 0})
     ]
 
 
@@ -61,15 +61,15 @@ def test_a_working_share_that_is_really_an_index_is_found():
         *(item(f"x{n}", "pair", "parliament", 1, 1, 1, 1) for n in (3, 4, 5)),
     ]
     scores = scoring.score_round(BINARY, items)
-    claim = scoring.Claim("working_share", "pair_real", (), "pair", Decimal(67), "67% иштейт")
-    (finding,) = scoring.review(BINARY, scores, ratings_of(items), claims=[claim])
-    assert finding.kind == scoring.SHARE_WORDING
+    claim = review.Claim("working_share", "pair_real", (), "pair", Decimal(67), "67% иштейт")
+    (finding,) = review.review(BINARY, scores, ratings_of(items), claims=[claim])
+    assert finding.kind == review.SHARE_WORDING
     assert finding.values["full"] == 3 and finding.values["full_share"] == Decimal(60)
     assert finding.values["partly"] == 4 and finding.values["partly_share"] == Decimal(80)
     assert finding.values["index"] == Decimal(67)
     # A printed share that is one of the two shares is not a finding.
-    right = scoring.Claim("working_share", "pair_real", (), "pair", Decimal(80))
-    assert scoring.review(BINARY, scores, ratings_of(items), claims=[right]) == []
+    right = review.Claim("working_share", "pair_real", (), "pair", Decimal(80))
+    assert review.review(BINARY, scores, ratings_of(items), claims=[right]) == []
 
 
 def test_a_principals_index_that_mixes_in_other_principals_is_found():
@@ -79,8 +79,8 @@ def test_a_principals_index_that_mixes_in_other_principals_is_found():
         item("k1", "p2", "parliament", 1, 1, 1, 1),
     ]
     scores = scoring.score_round(BINARY, items)
-    claim = scoring.Claim("principal_index", "overall_index", (), "citizens", Decimal(44))
-    (finding,) = scoring.review(BINARY, scores, ratings_of(items), claims=[claim])
+    claim = review.Claim("principal_index", "overall_index", (), "citizens", Decimal(44))
+    (finding,) = review.review(BINARY, scores, ratings_of(items), claims=[claim])
     assert finding.values["principal_index"] == Decimal(17)
     assert finding.values["overall"] == Decimal(44)
     assert finding.values["processes"] == 2
@@ -89,19 +89,19 @@ def test_a_principals_index_that_mixes_in_other_principals_is_found():
 def test_a_flag_stands_while_the_rating_it_reads_against_holds():
     items = [item("f", "p", "parties", 1, 1, 1, 1)]
     scores = scoring.score_round(BINARY, items)
-    flag = scoring.Flag("f", "rules", 1)
-    assert scoring.review(BINARY, scores, ratings_of(items), flags=[flag]) == [
-        scoring.Finding(scoring.JUSTIFICATION, ("f", "rules"), {"value": 1})
+    flag = review.Flag("f", "rules", 1)
+    assert review.review(BINARY, scores, ratings_of(items), flags=[flag]) == [
+        review.Finding(review.JUSTIFICATION, ("f", "rules"), {"value": 1})
     ]
     rerated = {"f": {**items[0].ratings, "rules": 0}}
-    assert scoring.review(BINARY, scores, rerated, flags=[flag]) == []
+    assert review.review(BINARY, scores, rerated, flags=[flag]) == []
 
 
 def test_an_article_its_edition_does_not_have_is_found_only_where_the_articles_are_known():
     def cite(article, known):
-        return scoring.CitedArticle("p", "constitution", "2010", article, known)
+        return review.CitedArticle("p", "constitution", "2010", article, known)
 
-    found = scoring.review(
+    found = review.review(
         BINARY,
         scoring.score_round(BINARY, []),
         {},
@@ -114,8 +114,8 @@ def test_an_article_its_edition_does_not_have_is_found_only_where_the_articles_a
         ],
     )
     assert found == [
-        scoring.Finding(
-            scoring.MISSING_ARTICLE,
+        review.Finding(
+            review.MISSING_ARTICLE,
             ("p", "constitution", "2010", "113-116"),
             {"missing": [115, 116], "known": "1-114"},
         )
@@ -127,7 +127,7 @@ def test_an_article_its_edition_does_not_have_is_found_only_where_the_articles_a
     [("1-3, 7", {1, 2, 3, 7}), ("151–152", {151, 152}), ("", set()), ("4-", None), ("a", None)],
 )
 def test_article_numbers_read_ranges_and_refuse_anything_else(text, numbers):
-    assert scoring.article_numbers(text) == numbers
+    assert review.article_numbers(text) == numbers
 
 
 def test_the_appendixs_absent_shares_are_computed_beside_the_totals():
@@ -156,12 +156,12 @@ def by_kind(report):
 def test_the_2016_report_lists_each_new_kind_of_finding_with_its_evidence(study_round):
     report = scores_json()
     found = by_kind(report)
-    (election,) = found[scoring.SAME_MECHANISM]
+    (election,) = found[review.SAME_MECHANISM]
     assert election["key"] == ["jk-elections", "party-jk-elections", "motivation"]
     assert "«Present» and «Absent»" in election["summary"]
     assert "motivated to respond" in election["evidence"][0]
 
-    shares = {tuple(f["key"]): f for f in found[scoring.SHARE_WORDING]}
+    shares = {tuple(f["key"]): f for f in found[review.SHARE_WORDING]}
     six_four = shares["working_share", "parliament-executive"]
     assert "3 work in full (60%) and 4 at least in part (80%)" in six_four["summary"]
     assert "67% иштейт" in six_four["evidence"][0]
@@ -174,15 +174,15 @@ def test_the_2016_report_lists_each_new_kind_of_finding_with_its_evidence(study_
         "source": headline["evidence"][0],
     }
 
-    (flag,) = found[scoring.JUSTIFICATION]
+    (flag,) = found[review.JUSTIFICATION]
     assert flag["key"] == ["factions-central-committees", "rules"]
     assert "not directly provided for by law" in flag["summary"]
     assert "a flag for the panel, not a verdict" in flag["label"]
 
     kinds = {k["kind"]: k for k in report["finding_kinds"]}
-    assert list(kinds) == list(scoring.FINDING_KINDS)
-    assert kinds[scoring.MISSING_ARTICLE]["found"] == 0
-    assert "the articles of 1 cited edition are known" in kinds[scoring.MISSING_ARTICLE]["checked"]
+    assert list(kinds) == list(review.FINDING_KINDS)
+    assert kinds[review.MISSING_ARTICLE]["found"] == 0
+    assert "the articles of 1 cited edition are known" in kinds[review.MISSING_ARTICLE]["checked"]
 
 
 @pytest.mark.django_db
@@ -192,7 +192,7 @@ def test_the_findings_speak_kyrgyz_and_russian(study_round):
         ("ru", ("Один и тот же механизм", "«Есть»", "«Нет»")),
     ]:
         report = scores_json(language)
-        (election,) = by_kind(report)[scoring.SAME_MECHANISM]
+        (election,) = by_kind(report)[review.SAME_MECHANISM]
         assert election["label"].startswith(words[0])
         assert words[1] in election["summary"] and words[2] in election["summary"]
         assert election["evidence"][0] != scores_json("en")["findings"][0]["evidence"][0]
@@ -211,17 +211,18 @@ def test_errata_keep_the_findings_and_a_panel_that_rerates_answers_the_flag(
     from assessments.models import Passage, PrintedName, Recommendation
 
     for model in (Passage, PrintedName, Recommendation):
-        assert model.objects.filter(round=errata).count() == model.objects.filter(
-            round=study_round
-        ).count()
+        assert (
+            model.objects.filter(round=errata).count()
+            == model.objects.filter(round=study_round).count()
+        )
     observers = Recommendation.objects.filter(round=errata, subjects__code="media")
     assert observers.count() == 1
     kinds = {k["kind"]: k["found"] for k in scores_json()["finding_kinds"]}
     assert kinds == {
-        scoring.SAME_MECHANISM: 1,
-        scoring.SHARE_WORDING: 2,
-        scoring.JUSTIFICATION: 1,
-        scoring.MISSING_ARTICLE: 0,
+        review.SAME_MECHANISM: 1,
+        review.SHARE_WORDING: 2,
+        review.JUSTIFICATION: 1,
+        review.MISSING_ARTICLE: 0,
     }
     rating = Rating.objects.get(
         assessment__round=errata,
@@ -237,7 +238,7 @@ def test_errata_keep_the_findings_and_a_panel_that_rerates_answers_the_flag(
         expected_revision=rating.revision,
     )
     kinds = {k["kind"]: k["found"] for k in scores_json()["finding_kinds"]}
-    assert kinds[scoring.JUSTIFICATION] == 0
+    assert kinds[review.JUSTIFICATION] == 0
 
 
 @pytest.mark.django_db
@@ -276,7 +277,7 @@ def test_a_citation_of_an_article_the_2010_constitution_lacks_is_found_and_named
         article="5",
     )
     assert citation.update(article="120") == 1  # a typo, past the services
-    (finding,) = by_kind(scores_json("ru"))[scoring.MISSING_ARTICLE]
+    (finding,) = by_kind(scores_json("ru"))[review.MISSING_ARTICLE]
     assert finding["key"] == ["jk-elections", "constitution", "2010", "120"]
     assert finding["values"] == {"missing": [120], "known": "1-114"}
     assert "«Конституция Кыргызской Республики» (редакция 2010)" in finding["summary"]
@@ -284,6 +285,6 @@ def test_a_citation_of_an_article_the_2010_constitution_lacks_is_found_and_named
 
 @pytest.mark.django_db
 def test_a_finding_names_pairs_in_the_language_asked(study_round):
-    (election,) = by_kind(scores_json("ky"))[scoring.SAME_MECHANISM]
+    (election,) = by_kind(scores_json("ky"))[review.SAME_MECHANISM]
     assert "(Жарандар – саясий партиялар)" in election["summary"]
     assert "Citizens" not in election["summary"]

@@ -196,9 +196,7 @@ def test_subject_names_are_quoted_not_edited(study_round):
 def test_the_constitutional_chamber_is_named_as_section_5_2_names_it(study_round):
     chamber = Subject.objects.get(code="constitutional-chamber")
     assert chamber.name_ky == "конституциялык сот"
-    printed = dict(
-        PrintedName.objects.filter(subject=chamber).values_list("section", "text")
-    )
+    printed = dict(PrintedName.objects.filter(subject=chamber).values_list("section", "text"))
     assert printed == {"5.2": "конституциялык сот", "6.3.1": "Конституциялык палатанын"}
 
 
@@ -214,9 +212,7 @@ def test_two_act_titles_are_the_studys_wording_not_the_projects(study_round):
 
 def test_the_four_processes_the_study_calls_absent_are_not_stored_as_not_working(study_round):
     verdicts = dict(
-        ProcessAssessment.objects.filter(round=study_round).values_list(
-            "process__code", "verdict"
-        )
+        ProcessAssessment.objects.filter(round=study_round).values_list("process__code", "verdict")
     )
     absent = {code for code, verdict in verdicts.items() if verdict == "absent"}
     assert absent == {
@@ -288,16 +284,12 @@ def test_the_appendixs_absent_totals_are_stored(study_round):
 def test_the_2010_constitution_is_superseded_by_the_2016_amendments_not_only_in_2021(
     study_round,
 ):
-    editions = {
-        e.code: e for e in LegalActEdition.objects.filter(act__code="constitution")
-    }
+    editions = {e.code: e for e in LegalActEdition.objects.filter(act__code="constitution")}
     assert editions["2010"].valid_until == datetime.date(2017, 1, 14)
     assert editions["2016"].valid_from == datetime.date(2017, 1, 15)
     assert editions["2016"].valid_until == datetime.date(2021, 5, 4)
     # Not superseded for the round the study is, superseded for the next year's.
-    citation = Citation.objects.filter(
-        assessment__round=study_round, edition__code="2010"
-    ).first()
+    citation = Citation.objects.filter(assessment__round=study_round, edition__code="2010").first()
     assert not citation.edition_superseded
     citation.assessment.round.year = 2017
     assert citation.edition_superseded

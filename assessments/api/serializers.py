@@ -18,7 +18,7 @@ from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from assessments import models, scoring
+from assessments import models, review
 from assessments.models import Round
 
 # A round in a query: `2016` (the current published version) or `2016-v2` (one version).
@@ -427,7 +427,7 @@ class UnmatchedPrintedSerializer(serializers.Serializer):
 class FindingSerializer(serializers.Serializer):
     """What a careful reviewer finds besides the printed figures (docs/method.md)."""
 
-    kind = serializers.CharField(help_text="One of: " + ", ".join(scoring.FINDING_KINDS) + ".")
+    kind = serializers.CharField(help_text="One of: " + ", ".join(review.FINDING_KINDS) + ".")
     label = serializers.CharField()
     key = serializers.ListField(child=serializers.CharField(), help_text="What it is about.")
     summary = serializers.CharField(help_text="The finding in words, with its figures.")
@@ -438,7 +438,7 @@ class FindingSerializer(serializers.Serializer):
 
 
 class FindingKindSerializer(serializers.Serializer):
-    kind = serializers.CharField(help_text="One of: " + ", ".join(scoring.FINDING_KINDS) + ".")
+    kind = serializers.CharField(help_text="One of: " + ", ".join(review.FINDING_KINDS) + ".")
     label = serializers.CharField()
     found = serializers.IntegerField()
     checked = serializers.CharField(help_text="What was checked to find them.")

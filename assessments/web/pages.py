@@ -173,7 +173,7 @@ def round_figures(
 ) -> RoundFigures:
     """A round's figures from selectors.round_report(), each with its printed counterpart."""
     rr = selectors.round_report(round_)
-    report = rr.as_dict(review=False)
+    report = rr.as_dict(with_findings=False)
     names = rr.names
     s = rr.report.scores
     printed = {(p.kind, p.key): p for p in selectors.printed_figures(round_)}
