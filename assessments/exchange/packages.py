@@ -79,7 +79,7 @@ def build_round_package(round_: Round, *, language: str = PACKAGE_LANGUAGE) -> b
     language, the same bytes."""
     with translation.override(PACKAGE_LANGUAGE):
         rr = round_report(round_)
-        report = rr.as_dict(with_findings=False)
+        report = rr.as_dict()
     names = _names_all_languages(round_)
     files: dict[str, bytes] = {
         "subjects.csv": _subjects_csv(),
