@@ -250,15 +250,16 @@ def test_with_no_published_round_the_home_page_says_so(client):
 
 
 def test_a_pair_page_explains_score_and_verdict_together(client, later_round):
-    # In 2025 parties publish rules on reporting (33%) that the panel judges do not work.
+    # In 2025 parties publish rules on reporting (33%); the verdict carried over from 2016
+    # still finds the process absent ("процесс жок деп таанылды").
     response = client.get("/en/rounds/2025/pairs/citizens-parties/")
     html = response.content.decode()
     reporting = next(p for p in response.context["page"].processes if p.code == "party-reporting")
-    assert (reporting.verdict, reporting.score_text) == ("does not work", "33%")
+    assert (reporting.verdict, reporting.score_text) == ("process absent", "33%")
     section = html.split('id="process-party-reporting"')[1].split("</section>")[0]
     # The score in words beside the verdict, and what each of them is.
     assert "<strong>33%</strong>: 1 of 3 counted dimensions present (" in section
-    assert "<strong>does not work</strong>" in section
+    assert "<strong>process absent</strong>" in section
     assert "The panel's judgement of how the process works in practice." in section
     assert "How the score and the verdict relate." in html
     assert 'data-label="Score" data-figure="process-score"' in html

@@ -30,6 +30,8 @@ def find_round(year: int, version: int | None) -> Round:
 
 
 class Command(LanguageCommand):
+    # --language (LanguageCommand): the output's language, and the package README.md's
+    # (every language's README is in the package).
     help = (
         "Export a round's consensus ratings, expert ratings, processes, citations or the legal "
         "acts as CSV or XLSX (one file per kind), or with --package the whole round as the data "
@@ -54,12 +56,6 @@ class Command(LanguageCommand):
         parser.add_argument("--format", dest="file_format", choices=["csv", "xlsx"], default="xlsx")
         parser.add_argument(
             "--package", action="store_true", help="The round's data package (a zip) instead."
-        )
-        parser.add_argument(
-            "--language",
-            choices=packages.languages(),
-            default=packages.PACKAGE_LANGUAGE,
-            help="The language of the package's README.md (every language's README is in it).",
         )
         parser.add_argument(
             "--output",
