@@ -17,10 +17,15 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from .querysets import (
+    CitationQuerySet,
+    CommentQuerySet,
+    ExpertRatingQuerySet,
     PairQuerySet,
+    PanelMembershipQuerySet,
     ProcessAssessmentQuerySet,
     RatingQuerySet,
     RoundQuerySet,
+    ThreadQuerySet,
 )
 
 
@@ -518,6 +523,8 @@ class Citation(models.Model):
     )
     revision = models.PositiveIntegerField(_("revision"), default=1, editable=False)
 
+    objects = CitationQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("citation")
         verbose_name_plural = _("citations")
@@ -711,6 +718,8 @@ class ExpertRating(models.Model):
     revision = models.PositiveIntegerField(_("revision"), default=1, editable=False)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
+    objects = ExpertRatingQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("expert rating")
         verbose_name_plural = _("expert ratings")
@@ -781,6 +790,8 @@ class PanelMembership(models.Model):
     )
     role = models.CharField(_("role"), max_length=10, choices=Role.choices, default=Role.EXPERT)
 
+    objects = PanelMembershipQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("panel membership")
         verbose_name_plural = _("panel memberships")
@@ -834,6 +845,8 @@ class Thread(models.Model):
     )
     resolved_at = models.DateTimeField(_("resolved"), null=True, blank=True)
 
+    objects = ThreadQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("discussion thread")
         verbose_name_plural = _("discussion threads")
@@ -863,6 +876,8 @@ class Comment(models.Model):
     )
     body = models.TextField(_("comment"))
     created_at = models.DateTimeField(_("written"), auto_now_add=True)
+
+    objects = CommentQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("comment")
