@@ -70,9 +70,8 @@ class World:
         return f"{pair} {state} process"
 
 
-def _fill(round_: Round, pairs: dict[str, Any], processes: dict[str, Any], act) -> dict[str, Any]:
+def _fill(round_: Round, state: str, pairs: dict, processes: dict, act) -> dict[str, Any]:
     """Every kind of row of a round, on each pair; returns them by pair and model label."""
-    state = DRAFT if round_.status != Round.Status.PUBLISHED else PUBLISHED
     made: dict[str, Any] = {}
     for name, pair in pairs.items():
         assessment = AssessmentFactory(
@@ -120,8 +119,8 @@ def build_world() -> World:
     draft = RoundFactory(year=2031, methodology=methodology, title_en="Round in work")
     world = World(rounds={DRAFT: draft, PUBLISHED: published}, pairs=pairs, panels={})
     filled = {
-        PUBLISHED: _fill(published, pairs, processes, act),
-        DRAFT: _fill(draft, pairs, processes, act),
+        PUBLISHED: _fill(published, PUBLISHED, pairs, processes, act),
+        DRAFT: _fill(draft, DRAFT, pairs, processes, act),
     }
     for state, round_ in world.rounds.items():
         for name, pair in pairs.items():
@@ -156,9 +155,11 @@ def build_world() -> World:
             rows["assessments.comment"] = Comment.objects.create(
                 thread=thread, author=expert, body=f"{name} {state} comment"
             )
-            # A recorded change with its reason, as the chair would make it.
+            # A recorded change with its reason, as the chair would make it: the round in
+            # work moves the rating, so that a comparison shows the change and its reason.
             rating = rows["assessments.rating"]
-            rating.value, rating._change_reason = 0, f"{name} {state} change reason"
+            rating.value = 0 if state == DRAFT else 1
+            rating._change_reason = f"{name} {state} change reason"
             rating.save()
 
     Round.objects.filter(pk=draft.pk).update(status=Round.Status.OPEN)
