@@ -407,6 +407,8 @@ def validate_rating(rating: Rating | ExpertRating) -> None:
     A CHECK constraint cannot read the methodology's bounds; the write services
     call full_clean(), so every write path meets this rule.
     """
+    if rating.assessment_id is None or rating.dimension_id is None or rating.value is None:
+        return  # a form reports the missing or refused field itself; nothing to compare with
     methodology = rating.assessment.round.methodology
     if not methodology.scale_min <= rating.value <= methodology.scale_max:
         raise ValidationError(
