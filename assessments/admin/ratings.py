@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -120,6 +121,17 @@ class CitationInline(ReverificationDisplay, FrozenInlineMixin, TranslationTabula
         return fields
 
 
+def _count_per_assessment(rows: QuerySet) -> Coalesce:
+    counted = (
+        rows.filter(assessment=OuterRef("pk"))
+        .order_by()
+        .values("assessment")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(counted), 0)
+
+
 @admin.register(ProcessAssessment)
 class ProcessAssessmentAdmin(
     ServiceAdminMixin, VisibleRowsMixin, FrozenRoundMixin, SimpleHistoryAdmin, TranslationAdmin
@@ -127,7 +139,7 @@ class ProcessAssessmentAdmin(
     form = AssessmentForm
     list_display = [
         "title",
-        "round",
+        "round_year",
         "pair",
         "verdict",
         "score",
@@ -144,17 +156,19 @@ class ProcessAssessmentAdmin(
     change_form_template = "admin/assessments/processassessment/change_form.html"
 
     def get_queryset(self, request):
-        open_threads = Q(threads__status=Thread.Status.OPEN)
-        if not permissions.is_staff_member(request.user):
-            # Threads stay with the panel: others see no count of them either.
-            open_threads &= Q(threads__in=permissions.visible_threads(request.user).values("pk"))
+        # Threads stay with the panel: others see no count of them either.
+        open_threads = permissions.visible_threads(
+            request.user, Thread.objects.filter(status=Thread.Status.OPEN)
+        )
         return (
             super()
             .get_queryset(request)
             .with_scores()
             .annotate(
-                citation_count=Count("citations", distinct=True),
-                open_thread_count=Count("threads", filter=open_threads, distinct=True),
+                # Counted in subqueries: a join would repeat each rating once per citation
+                # and thread, and with_scores() would add them up that many times.
+                citation_count=_count_per_assessment(Citation.objects.all()),
+                open_thread_count=_count_per_assessment(open_threads),
             )
             .prefetch_related(
                 Prefetch("ratings", queryset=Rating.objects.select_related("dimension"))
@@ -165,6 +179,13 @@ class ProcessAssessmentAdmin(
         if obj is not None and not permissions.can_add_evidence(request.user, obj):
             return False
         return super().has_change_permission(request, obj)
+
+    @admin.display(description=_("round"), ordering="round__year")
+    def round_year(self, obj):
+        # The year (and version): the round's full title would crowd out every other column.
+        return (
+            obj.round.year if obj.round.version == 1 else f"{obj.round.year} v{obj.round.version}"
+        )
 
     @admin.display(description=_("pair"), ordering="process__pair__position")
     def pair(self, obj):
