@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 import uuid
+import zlib
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
@@ -402,9 +403,10 @@ def plain_rendering():
 def test_the_matrix(world, as_role, plain_rendering):
     """Each address, each role, each state: the answer her row of ROLES says.
 
-    An address that shows no round's rows (a list, an add form, reference data) answers
-    alike for roles allowed alike; it is asked once per such group of roles. Every
-    address that shows a round's row is asked by every role.
+    Every address that shows a round's row is asked by every role. An address that
+    shows none (a list, an add form, reference data, the public site) answers by what
+    a role may do alone: it is asked once for each different answer, by one of the
+    roles that get it, a different one from address to address.
     """
     cases: list[tuple[str, str, Rule]] = []  # (state, url, rule)
     for address in addresses():
@@ -417,7 +419,7 @@ def test_the_matrix(world, as_role, plain_rendering):
         client = as_role(role.name)
         cache.clear()  # throttle counters: the matrix asks more than a client would
         for state, url, rule in cases:
-            if rule.scope is None and _asked_by_an_equal_role(role, rule):
+            if rule.scope is None and _asker(url, rule, role) is not role:
                 continue
             want = expected(role, state, rule)
             got = client.get(url).status_code
@@ -427,6 +429,12 @@ def test_the_matrix(world, as_role, plain_rendering):
     assert not wrong, f"{len(wrong)} of {asked} answers differ:\n" + "\n".join(wrong)
 
 
-def _asked_by_an_equal_role(role: Role, rule: Rule) -> bool:
-    earlier = ROLES[: ROLES.index(role)]
-    return any(other.may == role.may for other in earlier)
+def _asker(url: str, rule: Rule, role: Role) -> Role:
+    """Which of the roles that get the same answer as `role` asks this address."""
+    same = [other for other in ROLES if _answer_of(other, rule) == _answer_of(role, rule)]
+    return same[zlib.crc32(url.encode()) % len(same)]
+
+
+def _answer_of(role: Role, rule: Rule) -> tuple:
+    # What decides the answer of an address that shows no round's row (see expected()).
+    return ("admin" in role.may, rule.needs in role.may, "token" in role.may)
