@@ -82,6 +82,14 @@ RULES: dict[str, Rule] = {
     "web:pair": SITE_ROUND,
     "web:package": SITE_ROUND,
     "web:scores": SITE_ROUND,
+    "web:round-chart": SITE_ROUND,
+    "web:round-card": SITE_ROUND,
+    "web:pair-chart": SITE_ROUND,
+    "web:pair-card": SITE_ROUND,
+    "web:series-chart": SITE,
+    "web:embed-round-chart": SITE_ROUND,
+    "web:embed-pair": SITE_ROUND,
+    "web:embed-series": SITE,
     "web:compare": SITE,
     "web:methodology": SITE,
     "web:downloads": SITE,
@@ -148,8 +156,11 @@ RULES: dict[str, Rule] = {
     # the admin's tools
     "assessment_tools:index": Rule("admin", ok=302),
     "assessment_tools:compare": ADMIN,
+    "assessment_tools:round-charts": Rule("admin", scope="figures"),
     "assessment_tools:round-chart": Rule("admin", scope="figures"),
+    "assessment_tools:round-chart-png": Rule("admin", scope="figures"),
     "assessment_tools:series-chart": Rule("admin", scope="figures"),
+    "assessment_tools:series-chart-png": Rule("admin", scope="figures"),
     "assessment_tools:import": ADMIN,
     "assessment_tools:import-confirm": Rule("admin", ok=405),
     "assessment_tools:import-status": Rule("admin", ok=404),  # no such import
@@ -310,18 +321,28 @@ def concrete(address: Address, world: World, state: str) -> list[tuple[str, Rule
         }
     elif key == "assessment_tools:compare":
         query = {"before": _round_key(published), "after": _round_key(round_)}
-    elif key == "assessment_tools:round-chart":
+    elif key == "assessment_tools:round-charts":
+        kwargs = {"key": _round_key(round_)}
+    elif key in ("assessment_tools:round-chart", "assessment_tools:round-chart-png"):
         kwargs = {"key": _round_key(round_), "chart": "pairs"}
-    elif key == "assessment_tools:series-chart":
+    elif key in ("assessment_tools:series-chart", "assessment_tools:series-chart-png"):
         query = {"rounds": f"{_round_key(published)},{_round_key(round_)}"}
     elif key == "assessment_tools:export":
         query = {"round": _round_key(round_), "kind": "ratings", "file_format": "csv"}
     elif key in ("assessment_tools:import-status", "assessment_tools:progress"):
         kwargs = {"token": uuid.UUID(int=1)}
-    elif key in ("web:round", "web:package", "web:scores"):
+    elif key in ("web:round", "web:package", "web:scores", "web:round-card"):
         kwargs = {"ref": _web_ref(round_)}
-    elif key == "web:pair":
+    elif key in ("web:pair", "web:pair-card", "web:embed-pair"):
         kwargs = {"ref": _web_ref(round_), "pair": world.pairs["A"].code}
+    elif key == "web:pair-chart":
+        kwargs = {"ref": _web_ref(round_), "pair": world.pairs["A"].code, "fmt": "svg"}
+    elif key == "web:round-chart":
+        kwargs = {"ref": _web_ref(round_), "chart": "pairs", "fmt": "svg"}
+    elif key == "web:embed-round-chart":
+        kwargs = {"ref": _web_ref(round_), "chart": "pairs"}
+    elif key == "web:series-chart":
+        kwargs = {"fmt": "svg"}
     elif key == "api:methodology-detail":
         kwargs = {"label": world.rows["assessments.methodology"][state].label}
     elif key in ("api:subject-detail", "api:pair-detail", "api:process-detail"):
@@ -403,10 +424,11 @@ def plain_rendering():
 def test_the_matrix(world, as_role, plain_rendering):
     """Each address, each role, each state: the answer her row of ROLES says.
 
-    Every address that shows a round's row is asked by every role. An address that
-    shows none (a list, an add form, reference data, the public site) answers by what
-    a role may do alone: it is asked once for each different answer, by one of the
-    roles that get it, a different one from address to address.
+    Every address that shows a round's row in the admin or the API is asked by every
+    role. An address that shows none (a list, an add form, reference data), and the
+    public site, which shows published rounds to all alike, answer by what a role may
+    do alone: each is asked once for each different answer, by one of the roles that
+    get it, a different one from address to address.
     """
     cases: list[tuple[str, str, Rule]] = []  # (state, url, rule)
     for address in addresses():
@@ -419,7 +441,7 @@ def test_the_matrix(world, as_role, plain_rendering):
         client = as_role(role.name)
         cache.clear()  # throttle counters: the matrix asks more than a client would
         for state, url, rule in cases:
-            if rule.scope is None and _asker(url, rule, role) is not role:
+            if rule.scope in (None, "published") and _asker(url, rule, role) is not role:
                 continue
             want = expected(role, state, rule)
             got = client.get(url).status_code
