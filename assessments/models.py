@@ -19,10 +19,15 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from .querysets import (
+    CitationQuerySet,
+    CommentQuerySet,
+    ExpertRatingQuerySet,
     PairQuerySet,
+    PanelMembershipQuerySet,
     ProcessAssessmentQuerySet,
     RatingQuerySet,
     RoundQuerySet,
+    ThreadQuerySet,
 )
 
 
@@ -407,6 +412,8 @@ def validate_rating(rating: Rating | ExpertRating) -> None:
     A CHECK constraint cannot read the methodology's bounds; the write services
     call full_clean(), so every write path meets this rule.
     """
+    if rating.assessment_id is None or rating.dimension_id is None or rating.value is None:
+        return  # a form reports the missing or refused field itself; nothing to compare with
     methodology = rating.assessment.round.methodology
     if not methodology.scale_min <= rating.value <= methodology.scale_max:
         raise ValidationError(
@@ -551,6 +558,8 @@ class Citation(models.Model):
         help_text=_("Carried over from an earlier round and not yet checked again."),
     )
     revision = models.PositiveIntegerField(_("revision"), default=1, editable=False)
+
+    objects = CitationQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("citation")
@@ -797,6 +806,8 @@ class ExpertRating(models.Model):
     revision = models.PositiveIntegerField(_("revision"), default=1, editable=False)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
+    objects = ExpertRatingQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("expert rating")
         verbose_name_plural = _("expert ratings")
@@ -867,6 +878,8 @@ class PanelMembership(models.Model):
     )
     role = models.CharField(_("role"), max_length=10, choices=Role.choices, default=Role.EXPERT)
 
+    objects = PanelMembershipQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("panel membership")
         verbose_name_plural = _("panel memberships")
@@ -920,6 +933,8 @@ class Thread(models.Model):
     )
     resolved_at = models.DateTimeField(_("resolved"), null=True, blank=True)
 
+    objects = ThreadQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("discussion thread")
         verbose_name_plural = _("discussion threads")
@@ -949,6 +964,8 @@ class Comment(models.Model):
     )
     body = models.TextField(_("comment"))
     created_at = models.DateTimeField(_("written"), auto_now_add=True)
+
+    objects = CommentQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("comment")

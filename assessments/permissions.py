@@ -1,21 +1,70 @@
-"""Who may see and do what: the one place the roles are defined.
+"""Who may see and do what: the one definition (docs/workflow.md, "Who sees what").
 
-Roles are Django groups (model permissions for the admin); which rounds and pairs
-a panel member works on comes from PanelMembership. Everything here is a read;
-the services call these checks before every write, and views scope their
-querysets with the QuerySet methods in querysets.py that mirror them.
+Roles are Django groups: they decide which admin pages a user may open at all. Which
+rounds and pairs a chair or expert works on comes from her seats on panels
+(PanelMembership). Everything here is a read, in three forms:
+
+- `visible_*(user, rows=None)`: the rows the user may see, as a QuerySet (`rows`
+  narrows a QuerySet the caller already has, e.g. the admin's annotated one).
+  Every admin page, admin tool, export, API endpoint, site page and data package
+  starts from one of these, so a row one may not see is a 404, never a 403 that
+  would confirm it exists. `visible(user, rows)` picks the rule by the rows' model.
+- `editable_*(user, rows=None)`: the rows a user may write into; admin forms offer
+  only these.
+- `can_*(user, obj)`: the predicates the services check before every write.
+
+Imports flow one way: this module imports the models and composes the QuerySet
+building blocks of querysets.py (`published()`, `covered_by(seats)`, ...), which
+know nothing about users.
+
+The rule, in short:
+- a published (or superseded) round is public: its assessments, consensus ratings,
+  citations, recommendations, figures, pages and data package;
+- a round in work (draft, open, in review) is seen by institute staff, and by the
+  members of its panels for the pairs their panel covers (a panel naming no pairs
+  covers all); its figures (scores, comparisons, charts, the data package) only by
+  those who see every one of its pairs;
+- the panel's own work (experts' own ratings, discussion threads and comments) stays
+  with the panel that covers the pair, and staff, also after publication;
+- panels and their members: staff, and each member her own panels;
+- reference data (methodologies, subjects, pairs, processes, legal acts) is public.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q, QuerySet
+
+from .models import (
+    Citation,
+    Comment,
+    DevelopmentInitiative,
+    Dimension,
+    ExpertRating,
+    LegalAct,
+    LegalActEdition,
+    Methodology,
+    Pair,
+    Panel,
+    PanelMembership,
+    Process,
+    ProcessAssessment,
+    PublishedFigure,
+    Rating,
+    Recommendation,
+    Round,
+    ScaleLevel,
+    Subject,
+    SubjectName,
+    Thread,
+)
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 
-    from .models import ProcessAssessment, Round, Thread
+    from .querysets import PanelMembershipQuerySet
 
     User = AbstractBaseUser | AnonymousUser
 
@@ -37,32 +86,227 @@ def _in_group(user, name: str) -> bool:
 
 
 def is_staff_member(user: User) -> bool:
-    """Institute staff: manage methodology, rounds and panels; publish."""
+    """Institute staff: manage methodology, rounds and panels; publish; see everything."""
     return bool(
         user.is_authenticated and user.is_active and (user.is_superuser or _in_group(user, STAFF))
     )
 
 
-def membership_filter(user: User, round_ref: str, pair_ref: str | None) -> Exists:
-    """Exists(...) for "the user sits on a panel of this round that covers this pair"."""
-    from .models import PanelMembership
+def seats(user: User) -> PanelMembershipQuerySet:
+    """The user's seats on panels; none for the anonymous and the deactivated."""
+    if not (user.is_authenticated and user.is_active):
+        return PanelMembership.objects.none()
+    return PanelMembership.objects.filter(user=user)
 
-    memberships = PanelMembership.objects.filter(user=user, panel__round=OuterRef(round_ref))
-    if pair_ref is not None:
-        memberships = memberships.filter(
-            Q(panel__pairs__isnull=True) | Q(panel__pairs=OuterRef(pair_ref))
-        )
-    return Exists(memberships)
+
+# --- what a user may see -----------------------------------------------------------------
+
+
+def visible_rounds(user: User, rounds: QuerySet[Round] | None = None) -> QuerySet[Round]:
+    """Published rounds; the rounds the user sits on a panel of; staff: all."""
+    rounds = Round.objects.all() if rounds is None else rounds
+    if is_staff_member(user):
+        return rounds
+    if not user.is_authenticated:
+        return rounds.published()
+    return rounds.published_or_seated(seats(user))
+
+
+def figure_rounds(user: User, rounds: QuerySet[Round] | None = None) -> QuerySet[Round]:
+    """Rounds whose figures the user may see: scores, comparisons, charts, data packages.
+
+    A figure (a dimension total, the overall index) is computed from every pair of the
+    round, so it is shown only to those who see every one of them: anyone for a
+    published round, staff, and in a round in work the members of panels that together
+    cover all of its pairs.
+    """
+    rounds = Round.objects.all() if rounds is None else rounds
+    if is_staff_member(user):
+        return rounds
+    hidden = ProcessAssessment.objects.filter(round=OuterRef("pk")).exclude(
+        pk__in=visible_assessments(user).values("pk")
+    )
+    return visible_rounds(user, rounds).filter(~Exists(hidden))
+
+
+def public_rounds() -> QuerySet[Round]:
+    """What the public site, its feed, sitemap and data packages show, whoever asks:
+    published rounds only (staff read their drafts in the admin)."""
+    return Round.objects.published()
+
+
+def visible_assessments(
+    user: User, rows: QuerySet[ProcessAssessment] | None = None
+) -> QuerySet[ProcessAssessment]:
+    """Published rounds' assessments; in a round in work, those of the pairs the
+    user's panel covers; staff: all."""
+    return _round_work(user, ProcessAssessment.objects.all() if rows is None else rows)
+
+
+def visible_ratings(user: User, rows: QuerySet[Rating] | None = None) -> QuerySet[Rating]:
+    """Consensus ratings: as their assessments."""
+    return _round_work(user, Rating.objects.all() if rows is None else rows)
+
+
+def visible_citations(user: User, rows: QuerySet[Citation] | None = None) -> QuerySet[Citation]:
+    """Citations: as their assessments."""
+    return _round_work(user, Citation.objects.all() if rows is None else rows)
+
+
+def visible_expert_ratings(
+    user: User, rows: QuerySet[ExpertRating] | None = None
+) -> QuerySet[ExpertRating]:
+    """Experts' own ratings: the panel that covers the pair, and staff; after publication too."""
+    return _panel_work(user, ExpertRating.objects.all() if rows is None else rows)
+
+
+def visible_threads(user: User, rows: QuerySet[Thread] | None = None) -> QuerySet[Thread]:
+    """Discussion threads: the panel that covers the pair, and staff; after publication too."""
+    return _panel_work(user, Thread.objects.all() if rows is None else rows)
+
+
+def visible_comments(user: User, rows: QuerySet[Comment] | None = None) -> QuerySet[Comment]:
+    """Comments: as their threads."""
+    return _panel_work(user, Comment.objects.all() if rows is None else rows)
+
+
+def visible_panels(user: User, rows: QuerySet[Panel] | None = None) -> QuerySet[Panel]:
+    """Panels and their members: staff; a member sees the panels she sits on."""
+    rows = Panel.objects.all() if rows is None else rows
+    if is_staff_member(user):
+        return rows
+    return rows.filter(pk__in=seats(user).values("panel"))
+
+
+def visible_memberships(
+    user: User, rows: QuerySet[PanelMembership] | None = None
+) -> QuerySet[PanelMembership]:
+    rows = PanelMembership.objects.all() if rows is None else rows
+    if is_staff_member(user):
+        return rows
+    return rows.filter(panel__in=seats(user).values("panel"))
+
+
+def visible_recommendations(
+    user: User, rows: QuerySet[Recommendation] | None = None
+) -> QuerySet[Recommendation]:
+    """Recommendations: published rounds'; in a round in work, the pairs the panel covers."""
+    rows = Recommendation.objects.all() if rows is None else rows
+    if is_staff_member(user):
+        return rows
+    published = Q(round__status__in=Round.FROZEN_STATUSES)
+    return rows.filter(published | Q(seats(user).covering("round", "pair")))
+
+
+def visible_initiatives(
+    user: User, rows: QuerySet[DevelopmentInitiative] | None = None
+) -> QuerySet[DevelopmentInitiative]:
+    """Development initiatives: as recommendations, by their process's pair."""
+    rows = DevelopmentInitiative.objects.all() if rows is None else rows
+    if is_staff_member(user):
+        return rows
+    published = Q(round__status__in=Round.FROZEN_STATUSES)
+    return rows.filter(published | Q(seats(user).covering("round", "process__pair")))
+
+
+def visible_published_figures(
+    user: User, rows: QuerySet[PublishedFigure] | None = None
+) -> QuerySet[PublishedFigure]:
+    """Figures a publication printed: with the round's own figures (figure_rounds)."""
+    rows = PublishedFigure.objects.all() if rows is None else rows
+    if is_staff_member(user):
+        return rows
+    return rows.filter(round__in=figure_rounds(user).values("pk"))
+
+
+def visible_reference(user: User, rows: QuerySet) -> QuerySet:
+    """Methodologies, subjects, pairs, processes, legal acts: public, as on the API."""
+    return rows
+
+
+def _round_work(user: User, rows: QuerySet) -> QuerySet:
+    if is_staff_member(user):
+        return rows
+    if not user.is_authenticated:
+        return rows.of_published_rounds()
+    return rows.published_or_covered_by(seats(user))
+
+
+def _panel_work(user: User, rows: QuerySet) -> QuerySet:
+    if is_staff_member(user):
+        return rows
+    if not user.is_authenticated:
+        return rows.none()
+    return rows.covered_by(seats(user))
+
+
+VISIBILITY: dict[type, Callable[[Any, QuerySet], QuerySet]] = {
+    Methodology: visible_reference,
+    Dimension: visible_reference,
+    ScaleLevel: visible_reference,
+    Subject: visible_reference,
+    SubjectName: visible_reference,
+    Pair: visible_reference,
+    Process: visible_reference,
+    LegalAct: visible_reference,
+    LegalActEdition: visible_reference,
+    Round: visible_rounds,
+    ProcessAssessment: visible_assessments,
+    Rating: visible_ratings,
+    Citation: visible_citations,
+    ExpertRating: visible_expert_ratings,
+    Thread: visible_threads,
+    Comment: visible_comments,
+    Panel: visible_panels,
+    PanelMembership: visible_memberships,
+    Recommendation: visible_recommendations,
+    DevelopmentInitiative: visible_initiatives,
+    PublishedFigure: visible_published_figures,
+}
+
+
+def visible(user: User, rows: QuerySet) -> QuerySet:
+    """The rows of `rows` the user may see, by the rule for their model.
+
+    A model without a rule is an error, not a default: a new model must be given one here.
+    """
+    try:
+        rule = VISIBILITY[rows.model]
+    except KeyError:
+        raise LookupError(f"No visibility rule for {rows.model.__name__}") from None
+    return rule(user, rows)
+
+
+# --- what a user may write into ----------------------------------------------------------
+
+
+def editable_rounds(user: User, rounds: QuerySet[Round] | None = None) -> QuerySet[Round]:
+    """Rounds still in work that the user sees: a published round never changes."""
+    return visible_rounds(user, rounds).unpublished()
+
+
+def editable_assessments(
+    user: User, rows: QuerySet[ProcessAssessment] | None = None
+) -> QuerySet[ProcessAssessment]:
+    """Assessments of rounds in work that the user works on (staff: every one)."""
+    rows = (ProcessAssessment.objects.all() if rows is None else rows).of_unpublished_rounds()
+    if is_staff_member(user):
+        return rows
+    if not user.is_authenticated:
+        return rows.none()
+    return rows.covered_by(seats(user))
+
+
+# --- predicates: what a user may do with one object ------------------------------------------
 
 
 def panel_role(user: User, assessment: ProcessAssessment) -> str | None:
     """'chair' or 'expert' when the user sits on a panel covering this assessment, else None."""
     if not user.is_authenticated or not user.is_active:
         return None
-    from .models import PanelMembership
-
     roles = set(
-        PanelMembership.objects.filter(user=user, panel__round_id=assessment.round_id)
+        seats(user)
+        .filter(panel__round_id=assessment.round_id)
         .filter(Q(panel__pairs__isnull=True) | Q(panel__pairs=assessment.process.pair_id))
         .values_list("role", flat=True)
     )
@@ -74,9 +318,17 @@ def panel_role(user: User, assessment: ProcessAssessment) -> str | None:
 
 
 def can_view_round(user: User, round_: Round) -> bool:
-    if round_.is_frozen or is_staff_member(user):
-        return True
-    return bool(user.is_authenticated and round_.panels.filter(memberships__user=user).exists())
+    return visible_rounds(user).filter(pk=round_.pk).exists()
+
+
+def can_see_figures(user: User, round_: Round) -> bool:
+    """Whether the round's figures (computed from every pair) are the user's to see."""
+    return round_.is_frozen or figure_rounds(user).filter(pk=round_.pk).exists()
+
+
+def can_see_panel_work(user: User, assessment: ProcessAssessment) -> bool:
+    """Experts' own ratings and the discussion of this assessment: its panel and staff."""
+    return is_staff_member(user) or panel_role(user, assessment) is not None
 
 
 def can_rate(user: User, assessment: ProcessAssessment) -> bool:

@@ -43,56 +43,80 @@ def _scored_dimension_count(methodology_ref: str) -> Subquery:
     )
 
 
+class PanelMembershipQuerySet(models.QuerySet):
+    """Seats on panels. Visibility is built from these (permissions.py picks whose seats)."""
+
+    def covering(self, round_ref: str, pair_ref: str | None = None) -> Exists:
+        """Exists(...): one of these seats is on a panel of the round `round_ref` names and,
+        with `pair_ref`, that panel covers the pair (a panel naming no pairs covers all)."""
+        seats = self.filter(panel__round=OuterRef(round_ref))
+        if pair_ref is not None:
+            seats = seats.filter(Q(panel__pairs__isnull=True) | Q(panel__pairs=OuterRef(pair_ref)))
+        return Exists(seats)
+
+
 class RoundQuerySet(models.QuerySet):
     def published(self) -> RoundQuerySet:
         return self.filter(status__in=self.model.FROZEN_STATUSES)
 
-    def visible_to(self, user) -> RoundQuerySet:
-        """Published rounds for everyone; staff see all; panel members also their rounds."""
-        from .permissions import is_staff_member, membership_filter
+    def unpublished(self) -> RoundQuerySet:
+        """Rounds still in work (draft, open, in review): the only ones whose rows may change."""
+        return self.exclude(status__in=self.model.FROZEN_STATUSES)
 
-        if is_staff_member(user):
-            return self
-        published = Q(status__in=self.model.FROZEN_STATUSES)
-        if not user.is_authenticated:
-            return self.filter(published)
-        return self.filter(published | Q(membership_filter(user, "pk", None)))
+    def published_or_seated(self, seats: PanelMembershipQuerySet) -> RoundQuerySet:
+        """Published rounds, and the rounds one of `seats` is on a panel of."""
+        return self.filter(Q(status__in=self.model.FROZEN_STATUSES) | Q(seats.covering("pk")))
 
     def latest_published(self) -> Round | None:
         return self.filter(status=self.model.Status.PUBLISHED).order_by("-year", "-version").first()
 
 
-class ProcessAssessmentQuerySet(models.QuerySet):
-    def for_round(self, round_: Round) -> ProcessAssessmentQuerySet:
-        return self.filter(round=round_)
+class AssessedQuerySet(models.QuerySet):
+    """Rows about one process assessment (ratings, citations, threads...), reached by
+    `assessment_path`: the building blocks that visibility is composed of."""
 
-    def visible_to(self, user) -> ProcessAssessmentQuerySet:
-        """Published rounds' assessments; staff see all; members the pairs their panels cover."""
-        from .permissions import is_staff_member
+    assessment_path = "assessment"
 
-        if is_staff_member(user):
-            return self
-        published = Q(round__status__in=self.model.round.field.related_model.FROZEN_STATUSES)
-        if not user.is_authenticated:
-            return self.filter(published)
-        return self.filter(published | Q(self._covered(user)))
+    def _path(self, rest: str) -> str:
+        return f"{self.assessment_path}__{rest}" if self.assessment_path else rest
 
-    def editable_by(self, user) -> ProcessAssessmentQuerySet:
-        """Assessments of unpublished rounds that the user works on."""
-        from .permissions import is_staff_member
+    def of_published_rounds(self):
+        frozen = self._round_model().FROZEN_STATUSES
+        return self.filter(**{self._path("round__status__in"): frozen})
 
-        qs = self.exclude(round__status__in=self.model.round.field.related_model.FROZEN_STATUSES)
-        if is_staff_member(user):
-            return qs
-        if not user.is_authenticated:
-            return qs.none()
-        return qs.filter(self._covered(user))
+    def of_unpublished_rounds(self):
+        frozen = self._round_model().FROZEN_STATUSES
+        return self.exclude(**{self._path("round__status__in"): frozen})
+
+    def covered_by(self, seats: PanelMembershipQuerySet):
+        """The rows of pairs that one of `seats` covers, in that seat's round."""
+        return self.filter(seats.covering(self._path("round"), self._path("process__pair")))
+
+    def published_or_covered_by(self, seats: PanelMembershipQuerySet):
+        frozen = self._round_model().FROZEN_STATUSES
+        return self.filter(
+            Q(**{self._path("round__status__in"): frozen})
+            | Q(seats.covering(self._path("round"), self._path("process__pair")))
+        )
+
+    def of_assessments(self, assessments: models.QuerySet):
+        """The rows of these assessments (a subquery: no join that would repeat rows)."""
+        if not self.assessment_path:
+            return self.filter(pk__in=assessments.values("pk"))
+        return self.filter(**{f"{self.assessment_path}__in": assessments.values("pk")})
 
     @staticmethod
-    def _covered(user) -> Exists:
-        from .permissions import membership_filter
+    def _round_model():
+        from .models import Round
 
-        return membership_filter(user, "round", "process__pair")
+        return Round
+
+
+class ProcessAssessmentQuerySet(AssessedQuerySet):
+    assessment_path = ""
+
+    def for_round(self, round_: Round) -> ProcessAssessmentQuerySet:
+        return self.filter(round=round_)
 
     def with_scores(self) -> ProcessAssessmentQuerySet:
         """Annotate `is_included` and `score` (0..1; None when excluded) as score_process does."""
@@ -139,7 +163,7 @@ class ProcessAssessmentQuerySet(models.QuerySet):
         )
 
 
-class RatingQuerySet(models.QuerySet):
+class RatingQuerySet(AssessedQuerySet):
     def for_round(self, round_: Round) -> RatingQuerySet:
         return self.filter(assessment__round=round_)
 
@@ -175,3 +199,19 @@ class PairQuerySet(models.QuerySet):
             .values("index")
         )
         return self.annotate(index=Subquery(per_pair, output_field=FloatField()))
+
+
+class ExpertRatingQuerySet(AssessedQuerySet):
+    pass
+
+
+class CitationQuerySet(AssessedQuerySet):
+    pass
+
+
+class ThreadQuerySet(AssessedQuerySet):
+    pass
+
+
+class CommentQuerySet(AssessedQuerySet):
+    assessment_path = "thread__assessment"

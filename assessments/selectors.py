@@ -9,7 +9,7 @@ from fractions import Fraction
 from functools import cached_property
 from typing import Any
 
-from django.db.models import Prefetch
+from django.db.models import Count, Prefetch, QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -512,11 +512,21 @@ def _finding_kinds(rr: RoundReport) -> list[dict[str, Any]]:
     ]
 
 
-def round_overview(round_: Round) -> list[dict[str, Any]]:
-    """Each pair of the round with its processes, their ratings and their citations."""
+def round_overview(
+    round_: Round,
+    assessments: QuerySet[ProcessAssessment] | None = None,
+    expert_ratings: QuerySet[ExpertRating] | None = None,
+) -> list[dict[str, Any]]:
+    """Each pair of the round with its processes, their ratings and their citations.
+
+    `assessments` and `expert_ratings` narrow it to what a reader may see (the caller
+    takes them from permissions.py); by default, everything.
+    """
     dimensions = list(round_.methodology.dimensions.all())
+    if assessments is None:
+        assessments = ProcessAssessment.objects.all()
     assessments = (
-        ProcessAssessment.objects.for_round(round_)
+        assessments.for_round(round_)
         .with_scores()
         .select_related("process__pair")
         .prefetch_related(
@@ -525,7 +535,7 @@ def round_overview(round_: Round) -> list[dict[str, Any]]:
         )
         .order_by("process__pair__position", "position")
     )
-    split = round_disagreements(round_)
+    split = round_disagreements(round_, expert_ratings)
     pairs: dict[int, dict[str, Any]] = {}
     for a in assessments:
         pair = a.process.pair
@@ -577,14 +587,16 @@ def expert_panel_view(assessment: ProcessAssessment) -> list[dict[str, Any]]:
     return rows
 
 
-def round_disagreements(round_: Round) -> dict[tuple[int, int], str]:
+def round_disagreements(
+    round_: Round, expert_ratings: QuerySet[ExpertRating] | None = None
+) -> dict[tuple[int, int], str]:
     """(assessment id, dimension id) → "3 present / 2 absent", where a panel's experts differ."""
-    from django.db.models import Count
-
     labels = dict(round_.methodology.scale_levels.values_list("value", "label"))
     counts: dict[tuple[int, int], dict[int, int]] = defaultdict(dict)
+    if expert_ratings is None:
+        expert_ratings = ExpertRating.objects.all()
     rows = (
-        ExpertRating.objects.filter(assessment__round=round_)
+        expert_ratings.filter(assessment__round=round_)
         .values_list("assessment_id", "dimension_id", "value")
         .annotate(n=Count("pk"))
         .order_by()

@@ -9,6 +9,7 @@ from django.utils import translation
 
 from assessments import permissions
 from assessments.models import PanelMembership, Round
+from assessments.roles import ensure_roles
 
 from .factories import PanelFactory, UserFactory
 
@@ -83,16 +84,31 @@ def study_round(db) -> Round:
     return Round.objects.get(year=2016)
 
 
+def role_group(name: str) -> Group:
+    """The role's group, made again (with its permissions) when a flush emptied the table.
+
+    A transactional test with serialized_rollback flushes every table without the
+    post_migrate signal that recreates the roles, and only a later test that also asks
+    for serialized_rollback gets them back; pytest-django runs transactional tests last,
+    so the ones after it found no groups.
+    """
+    group = Group.objects.filter(name=name).first()
+    if group is None:
+        ensure_roles()
+        group = Group.objects.get(name=name)
+    return group
+
+
 @pytest.fixture
 def staff(db):
     user = UserFactory(username="staff")
-    user.groups.add(Group.objects.get(name=permissions.STAFF))
+    user.groups.add(role_group(permissions.STAFF))
     return user
 
 
 def _member(username: str, group: str):
     user = UserFactory(username=username)
-    user.groups.add(Group.objects.get(name=group))
+    user.groups.add(role_group(group))
     return user
 
 

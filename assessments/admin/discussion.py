@@ -9,13 +9,12 @@ from django.utils.translation import gettext_lazy as _
 from .. import services
 from ..models import (
     Comment,
-    ProcessAssessment,
     Thread,
 )
 from .forms import (
     ThreadAddForm,
 )
-from .mixins import ServiceAdminMixin
+from .mixins import FrozenRoundMixin, ServiceAdminMixin, VisibleFilter, VisibleRowsMixin
 
 # --- Discussion ----------------------------------------------------------------
 
@@ -43,7 +42,8 @@ class CommentInline(admin.StackedInline):
 
 
 @admin.register(Thread)
-class ThreadAdmin(ServiceAdminMixin, admin.ModelAdmin):
+class ThreadAdmin(ServiceAdminMixin, VisibleRowsMixin, FrozenRoundMixin, admin.ModelAdmin):
+    round_path = "assessment__round"
     list_display = [
         "title",
         "round",
@@ -54,22 +54,16 @@ class ThreadAdmin(ServiceAdminMixin, admin.ModelAdmin):
         "created_at",
         "comment_count",
     ]
-    list_filter = ["status", "assessment__round", "assessment__process__pair"]
+    list_filter = ["status", ("assessment__round", VisibleFilter), "assessment__process__pair"]
     list_select_related = ["assessment__round", "assessment__process", "dimension", "created_by"]
     search_fields = ["title", "comments__body"]
-    raw_id_fields = ["assessment"]
+    autocomplete_fields = ["assessment"]
     readonly_fields = ["status", "created_by", "created_at", "resolved_by", "resolved_at"]
     inlines = [CommentInline]
     actions = ["resolve", "reopen"]
 
     def get_queryset(self, request):
-        visible = ProcessAssessment.objects.visible_to(request.user)
-        return (
-            super()
-            .get_queryset(request)
-            .filter(assessment__in=visible)
-            .annotate(comment_count=Count("comments"))
-        )
+        return super().get_queryset(request).annotate(comment_count=Count("comments"))
 
     def get_form(self, request, obj=None, **kwargs):
         if obj is None:

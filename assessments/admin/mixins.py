@@ -1,11 +1,127 @@
-"""What every model page of a round shares: frozen once published, writes through services."""
+"""What every model page shares: only what the user may see, frozen once published,
+writes through services."""
 
 from __future__ import annotations
 
-from django.contrib import messages
-from django.http import HttpResponseRedirect
+from typing import Any
 
-from .. import services
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
+from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
+from django.utils.translation import gettext as _
+
+from .. import permissions, services
+from ..models import ProcessAssessment, Round
+
+
+class WritableChoiceField(forms.ModelChoiceField):
+    """A choice among the rows a user may write into (rounds in work, her assessments).
+
+    A row she may see but not write into, because its round is published, is refused
+    with the reason; any other row outside the choices is "not one of the choices", so
+    the message never confirms that a row she may not see exists.
+    """
+
+    def __init__(self, *args: Any, seen: QuerySet, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.seen = seen
+
+    def to_python(self, value: Any) -> Any:
+        try:
+            return super().to_python(value)
+        except ValidationError:
+            try:
+                row = self.seen.filter(pk=value).first()
+            except (TypeError, ValueError, ValidationError):
+                row = None
+            if row is not None:
+                try:
+                    services._ensure_open(row if isinstance(row, Round) else row.round)
+                except services.RoundFrozen as exc:
+                    raise ValidationError(exc.message, code="frozen") from None
+            raise
+
+
+class VisibleFilter(admin.RelatedFieldListFilter):
+    """A list filter offering only the related rows the user may see (not every round)."""
+
+    def field_choices(self, field, request, model_admin):
+        ordering = self.field_admin_ordering(field, request, model_admin)
+        visible = permissions.visible(request.user, field.related_model._default_manager.all())
+        return field.get_choices(
+            include_blank=False,
+            ordering=ordering,
+            limit_choices_to={"pk__in": visible.values("pk")},
+        )
+
+
+class VisibleRowsMixin:
+    """Model pages that show only what permissions.py lets the user see.
+
+    - The list, change, delete and history pages and the autocomplete start from
+      `permissions.visible()`.
+    - A row the user may not see is a 404 on every page of it, checked before her role
+      (Django would answer 403 first, or redirect with "doesn't exist"; simple-history
+      would show the versions of any id).
+    - Foreign keys to rounds and assessments offer only those she may write into; a
+      published round is refused with the reason, never written into.
+    """
+
+    def get_queryset(self, request):
+        return permissions.visible(request.user, super().get_queryset(request))
+
+    def _visible_or_404(self, request, object_id) -> None:
+        if self.get_object(request, unquote(object_id)) is None:
+            raise Http404(_("There is nothing here, or it is not yours to see."))
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        self._visible_or_404(request, object_id)
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def delete_view(self, request, object_id, extra_context=None):
+        self._visible_or_404(request, object_id)
+        return super().delete_view(request, object_id, extra_context)
+
+    def history_view(self, request, object_id, extra_context=None):
+        if not permissions.is_staff_member(request.user):
+            # Staff also read the history of a deleted row; the others only of what they see.
+            self._visible_or_404(request, object_id)
+        return super().history_view(request, object_id, extra_context)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        """One recorded version (simple-history): only of a row the user may see; read-only,
+        as reverting would write past the services (restores go through them)."""
+        if not permissions.is_staff_member(request.user):
+            self._visible_or_404(request, object_id)
+        if request.method != "GET":
+            return HttpResponseNotAllowed(["GET"])
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        model = db_field.related_model
+        if model is Round:
+            kwargs["queryset"] = permissions.editable_rounds(request.user)
+            kwargs["form_class"] = WritableChoiceField
+            kwargs["seen"] = permissions.visible_rounds(request.user)
+        elif model is ProcessAssessment:
+            kwargs["queryset"] = permissions.editable_assessments(request.user).select_related(
+                "round"
+            )
+            kwargs["form_class"] = WritableChoiceField
+            kwargs["seen"] = permissions.visible_assessments(request.user).select_related("round")
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def get_search_results(self, request, queryset, search_term):
+        queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        match = getattr(request, "resolver_match", None)
+        autocomplete = match is not None and match.url_name == "autocomplete"
+        if autocomplete and self.model is ProcessAssessment:
+            # The autocomplete serves forms that write: offer what the user may write into.
+            queryset = permissions.editable_assessments(request.user, queryset)
+        return queryset, may_have_duplicates
 
 
 class FrozenRoundMixin:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -34,7 +35,13 @@ from .forms import (
     RatingInlineForm,
     RestoreForm,
 )
-from .mixins import FrozenInlineMixin, FrozenRoundMixin, ServiceAdminMixin
+from .mixins import (
+    FrozenInlineMixin,
+    FrozenRoundMixin,
+    ServiceAdminMixin,
+    VisibleFilter,
+    VisibleRowsMixin,
+)
 
 
 def _warning(text) -> str:
@@ -114,14 +121,25 @@ class CitationInline(ReverificationDisplay, FrozenInlineMixin, TranslationTabula
         return fields
 
 
+def _count_per_assessment(rows: QuerySet) -> Coalesce:
+    counted = (
+        rows.filter(assessment=OuterRef("pk"))
+        .order_by()
+        .values("assessment")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(counted), 0)
+
+
 @admin.register(ProcessAssessment)
 class ProcessAssessmentAdmin(
-    ServiceAdminMixin, FrozenRoundMixin, SimpleHistoryAdmin, TranslationAdmin
+    ServiceAdminMixin, VisibleRowsMixin, FrozenRoundMixin, SimpleHistoryAdmin, TranslationAdmin
 ):
     form = AssessmentForm
     list_display = [
         "title",
-        "round",
+        "round_year",
         "pair",
         "verdict",
         "score",
@@ -129,7 +147,7 @@ class ProcessAssessmentAdmin(
         "citations",
         "open_threads",
     ]
-    list_filter = ["round", "process__pair", "verdict"]
+    list_filter = [("round", VisibleFilter), "process__pair", "verdict"]
     list_select_related = ["round", "process__pair"]
     search_fields = ["title_ky", "title_ru", "title_en", "process__code"]
     readonly_fields = ["revision"]
@@ -138,16 +156,19 @@ class ProcessAssessmentAdmin(
     change_form_template = "admin/assessments/processassessment/change_form.html"
 
     def get_queryset(self, request):
+        # Threads stay with the panel: others see no count of them either.
+        open_threads = permissions.visible_threads(
+            request.user, Thread.objects.filter(status=Thread.Status.OPEN)
+        )
         return (
             super()
             .get_queryset(request)
-            .visible_to(request.user)
             .with_scores()
             .annotate(
-                citation_count=Count("citations", distinct=True),
-                open_thread_count=Count(
-                    "threads", filter=Q(threads__status=Thread.Status.OPEN), distinct=True
-                ),
+                # Counted in subqueries: a join would repeat each rating once per citation
+                # and thread, and with_scores() would add them up that many times.
+                citation_count=_count_per_assessment(Citation.objects.all()),
+                open_thread_count=_count_per_assessment(open_threads),
             )
             .prefetch_related(
                 Prefetch("ratings", queryset=Rating.objects.select_related("dimension"))
@@ -158,6 +179,13 @@ class ProcessAssessmentAdmin(
         if obj is not None and not permissions.can_add_evidence(request.user, obj):
             return False
         return super().has_change_permission(request, obj)
+
+    @admin.display(description=_("round"), ordering="round__year")
+    def round_year(self, obj):
+        # The year (and version): the round's full title would crowd out every other column.
+        return (
+            obj.round.year if obj.round.version == 1 else f"{obj.round.year} v{obj.round.version}"
+        )
 
     @admin.display(description=_("pair"), ordering="process__pair__position")
     def pair(self, obj):
@@ -185,7 +213,9 @@ class ProcessAssessmentAdmin(
     def change_view(self, request, object_id, form_url="", extra_context=None):
         extra_context = extra_context or {}
         assessment = self.get_queryset(request).filter(pk=object_id).first()
-        if assessment is not None:
+        if assessment is not None and permissions.can_see_panel_work(request.user, assessment):
+            # Experts' own ratings and the discussion stay with the panel, also once published.
+            extra_context["panel_work"] = True
             extra_context["experts"] = selectors.expert_panel_view(assessment)
             extra_context["threads"] = list(
                 assessment.threads.select_related("created_by", "dimension").prefetch_related(
@@ -273,12 +303,14 @@ class ProcessAssessmentAdmin(
 
 
 @admin.register(Rating)
-class RatingAdmin(ServiceAdminMixin, FrozenRoundMixin, SimpleHistoryAdmin, TranslationAdmin):
+class RatingAdmin(
+    ServiceAdminMixin, VisibleRowsMixin, FrozenRoundMixin, SimpleHistoryAdmin, TranslationAdmin
+):
     form = RatingForm
     round_path = "assessment__round"
     list_display = ["assessment", "dimension", "value", "carried_over", "revision"]
     list_filter = [
-        "assessment__round",
+        ("assessment__round", VisibleFilter),
         "dimension__code",
         "value",
         "carried_over",
@@ -287,13 +319,9 @@ class RatingAdmin(ServiceAdminMixin, FrozenRoundMixin, SimpleHistoryAdmin, Trans
     list_select_related = ["assessment__round", "dimension"]
     search_fields = ["assessment__title_ky", "assessment__title_ru", "assessment__title_en"]
     readonly_fields = ["revision", "carried_over"]
-    raw_id_fields = ["assessment"]
+    autocomplete_fields = ["assessment"]
     history_list_display = ["value", "justification", "carried_over"]
     object_history_template = "admin/assessments/rating/object_history.html"
-
-    def get_queryset(self, request):
-        visible = ProcessAssessment.objects.visible_to(request.user)
-        return super().get_queryset(request).filter(assessment__in=visible)
 
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))
@@ -336,7 +364,9 @@ class RatingAdmin(ServiceAdminMixin, FrozenRoundMixin, SimpleHistoryAdmin, Trans
         record = rating.history.filter(history_id=history_id).first() if rating else None
         if record is None:
             raise Http404
-        if not permissions.can_set_consensus(request.user, rating.assessment):
+        if rating.assessment.round.is_frozen or not permissions.can_set_consensus(
+            request.user, rating.assessment
+        ):
             raise PermissionDenied
         form = RestoreForm(request.POST or None)
         if request.method == "POST" and form.is_valid():
@@ -379,11 +409,16 @@ class RatingAdmin(ServiceAdminMixin, FrozenRoundMixin, SimpleHistoryAdmin, Trans
 
 
 @admin.register(ExpertRating)
-class ExpertRatingAdmin(ServiceAdminMixin, FrozenRoundMixin, SimpleHistoryAdmin):
+class ExpertRatingAdmin(ServiceAdminMixin, VisibleRowsMixin, FrozenRoundMixin, SimpleHistoryAdmin):
     form = ExpertRatingForm
     round_path = "assessment__round"
     list_display = ["assessment", "dimension", "expert", "value", "revision", "updated_at"]
-    list_filter = ["assessment__round", "dimension__code", "value", "expert"]
+    list_filter = [
+        ("assessment__round", VisibleFilter),
+        "dimension__code",
+        "value",
+        ("expert", admin.RelatedOnlyFieldListFilter),
+    ]
     list_select_related = ["assessment__round", "dimension", "expert"]
     search_fields = [
         "assessment__title_ky",
@@ -391,12 +426,8 @@ class ExpertRatingAdmin(ServiceAdminMixin, FrozenRoundMixin, SimpleHistoryAdmin)
         "assessment__title_en",
         "expert__username",
     ]
-    raw_id_fields = ["assessment"]
+    autocomplete_fields = ["assessment"]
     history_list_display = ["value", "justification"]
-
-    def get_queryset(self, request):
-        visible = ProcessAssessment.objects.visible_to(request.user)
-        return super().get_queryset(request).filter(assessment__in=visible)
 
     def get_readonly_fields(self, request, obj=None):
         return (
@@ -426,7 +457,12 @@ class ExpertRatingAdmin(ServiceAdminMixin, FrozenRoundMixin, SimpleHistoryAdmin)
 
 @admin.register(Citation)
 class CitationAdmin(
-    ReverificationDisplay, ServiceAdminMixin, FrozenRoundMixin, SimpleHistoryAdmin, TranslationAdmin
+    ReverificationDisplay,
+    ServiceAdminMixin,
+    VisibleRowsMixin,
+    FrozenRoundMixin,
+    SimpleHistoryAdmin,
+    TranslationAdmin,
 ):
     form = CitationForm
     round_path = "assessment__round"
@@ -439,16 +475,16 @@ class CitationAdmin(
         "reverification",
         "superseded_edition",
     ]
-    list_filter = ["assessment__round", "act__kind", "act", "needs_reverification"]
+    list_filter = [
+        ("assessment__round", VisibleFilter),
+        "act__kind",
+        "act",
+        "needs_reverification",
+    ]
     list_select_related = ["act", "edition__act", "assessment__round"]
     search_fields = ["article", "act__title_ky", "act__title_ru", "act__title_en", "act__code"]
-    autocomplete_fields = ["act"]
-    raw_id_fields = ["assessment"]
+    autocomplete_fields = ["act", "assessment"]
     readonly_fields = ["revision"]
-
-    def get_queryset(self, request):
-        visible = ProcessAssessment.objects.visible_to(request.user)
-        return super().get_queryset(request).filter(assessment__in=visible)
 
     def has_delete_permission(self, request, obj=None):
         return False  # removed from the assessment's page, with a reason

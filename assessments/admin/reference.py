@@ -22,6 +22,7 @@ from ..models import (
     Subject,
     SubjectName,
 )
+from .mixins import VisibleRowsMixin
 
 # --- Methodology -------------------------------------------------------------
 
@@ -37,14 +38,14 @@ class ScaleLevelInline(TranslationTabularInline):
 
 
 @admin.register(Methodology)
-class MethodologyAdmin(TranslationAdmin):
+class MethodologyAdmin(VisibleRowsMixin, TranslationAdmin):
     list_display = ["title", "code", "version", "scale_min", "scale_max", "created_at"]
     search_fields = ["code", "title_ky", "title_ru", "title_en"]
     inlines = [DimensionInline, ScaleLevelInline]
 
 
 @admin.register(Dimension)
-class DimensionAdmin(TranslationAdmin):
+class DimensionAdmin(VisibleRowsMixin, TranslationAdmin):
     list_display = ["name", "code", "methodology", "position", "is_scored", "is_gating"]
     list_filter = ["methodology", "is_scored", "is_gating"]
     list_select_related = ["methodology"]
@@ -60,7 +61,7 @@ class SubjectNameInline(TranslationTabularInline):
 
 
 @admin.register(Subject)
-class SubjectAdmin(TranslationAdmin):
+class SubjectAdmin(VisibleRowsMixin, TranslationAdmin):
     list_display = ["name", "code", "kind", "role", "position"]
     list_filter = ["role", "kind"]
     search_fields = ["code", "name_ky", "name_ru", "name_en"]
@@ -75,7 +76,7 @@ class ProcessInline(TranslationTabularInline):
 
 
 @admin.register(Pair)
-class PairAdmin(TranslationAdmin):
+class PairAdmin(VisibleRowsMixin, TranslationAdmin):
     list_display = ["name", "code", "principal", "agent", "position", "process_count"]
     list_filter = ["principal", "agent"]
     list_select_related = ["principal", "agent"]
@@ -92,7 +93,7 @@ class PairAdmin(TranslationAdmin):
 
 
 @admin.register(Process)
-class ProcessAdmin(TranslationAdmin):
+class ProcessAdmin(VisibleRowsMixin, TranslationAdmin):
     list_display = ["name", "code", "pair", "position"]
     list_filter = ["pair"]
     list_select_related = ["pair"]
@@ -109,7 +110,7 @@ class LegalActEditionInline(TranslationTabularInline):
 
 
 @admin.register(LegalAct)
-class LegalActAdmin(TranslationAdmin):
+class LegalActAdmin(VisibleRowsMixin, TranslationAdmin):
     list_display = ["title", "code", "kind", "number", "adopted_on", "citation_count"]
     list_filter = ["kind"]
     search_fields = ["code", "number", "title_ky", "title_ru", "title_en"]
@@ -124,7 +125,7 @@ class LegalActAdmin(TranslationAdmin):
 
 
 @admin.register(LegalActEdition)
-class LegalActEditionAdmin(TranslationAdmin):
+class LegalActEditionAdmin(VisibleRowsMixin, TranslationAdmin):
     list_display = ["act", "code", "valid_from", "valid_until"]
     list_filter = ["act"]
     list_select_related = ["act"]

@@ -28,7 +28,7 @@ from .forms import (
     TRANSITION_TARGETS,
     LifecycleForm,
 )
-from .mixins import FrozenRoundMixin, ServiceAdminMixin
+from .mixins import FrozenRoundMixin, ServiceAdminMixin, VisibleFilter, VisibleRowsMixin
 
 # --- Rounds and their assessments --------------------------------------------
 
@@ -40,9 +40,9 @@ class PanelMembershipInline(admin.TabularInline):
 
 
 @admin.register(Panel)
-class PanelAdmin(FrozenRoundMixin, admin.ModelAdmin):
+class PanelAdmin(VisibleRowsMixin, FrozenRoundMixin, admin.ModelAdmin):
     list_display = ["name", "round", "pair_list", "member_count"]
-    list_filter = ["round"]
+    list_filter = [("round", VisibleFilter)]
     list_select_related = ["round"]
     search_fields = ["name"]
     filter_horizontal = ["pairs"]
@@ -66,16 +66,13 @@ class PanelAdmin(FrozenRoundMixin, admin.ModelAdmin):
 
 
 @admin.register(Round)
-class RoundAdmin(ServiceAdminMixin, SimpleHistoryAdmin, TranslationAdmin):
+class RoundAdmin(ServiceAdminMixin, VisibleRowsMixin, SimpleHistoryAdmin, TranslationAdmin):
     list_display = ["year", "version", "title", "status", "methodology", "published_at"]
     list_filter = ["status", "methodology"]
     list_select_related = ["methodology"]
     search_fields = ["title_ky", "title_ru", "title_en", "year"]
     readonly_fields = ["status", "published_at", "created_at", "updated_at", "revision"]
     change_form_template = "admin/assessments/round/change_form.html"
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).visible_to(request.user)
 
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))
@@ -118,21 +115,51 @@ class RoundAdmin(ServiceAdminMixin, SimpleHistoryAdmin, TranslationAdmin):
             self.get_queryset(request).select_related("methodology").filter(pk=object_id).first()
         )
         if round_ is not None:
-            extra_context["report"] = selectors.round_report(round_).as_dict()
-            extra_context["overview"] = selectors.round_overview(round_)
-            extra_context["open_threads"] = list(
-                Thread.objects.filter(assessment__round=round_, status=Thread.Status.OPEN)
-                .select_related("assessment__process", "created_by", "dimension")
-                .order_by("created_at")
-            )
-            if not round_.is_frozen:
-                problems, _open = services.publication_problems(round_)
-                extra_context["publication_problems"] = problems
+            extra_context.update(self._overview_context(request.user, round_))
             extra_context["lifecycle_actions"] = self._actions_for(request, round_)
-            extra_context["charts_url"] = reverse(
-                "assessment_tools:round-charts", kwargs={"key": f"{round_.year}-v{round_.version}"}
-            )
+            # Charts and comparisons are drawn from every pair: not for a partial panel.
+            extra_context["figures_visible"] = permissions.can_see_figures(request.user, round_)
+            if extra_context["figures_visible"]:
+                extra_context["charts_url"] = reverse(
+                    "assessment_tools:round-charts",
+                    kwargs={"key": f"{round_.year}-v{round_.version}"},
+                )
         return super().change_view(request, object_id, form_url, extra_context)
+
+    @staticmethod
+    def _overview_context(user, round_: Round) -> dict:
+        """The round's pairs, threads and figures, as far as they are the user's to see:
+        a member of a panel covering some pairs sees those pairs, their threads and their
+        indices, and no figure computed from pairs she does not see."""
+        whole = permissions.can_see_figures(user, round_)
+        report = selectors.round_report(round_).as_dict()
+        overview = selectors.round_overview(
+            round_,
+            assessments=permissions.visible_assessments(user),
+            expert_ratings=permissions.visible_expert_ratings(user),
+        )
+        if not whole:
+            pairs = {entry["pair"].code for entry in overview}
+            report = {
+                "pairs": [p for p in report["pairs"] if p["pair"] in pairs],
+                "partial": True,
+            }
+        threads = permissions.visible_threads(
+            user, Thread.objects.filter(assessment__round=round_, status=Thread.Status.OPEN)
+        )
+        context = {
+            "report": report,
+            "overview": overview,
+            "open_threads": list(
+                threads.select_related("assessment__process", "created_by", "dimension").order_by(
+                    "created_at"
+                )
+            ),
+        }
+        if whole and not round_.is_frozen:
+            problems, _open = services.publication_problems(round_)
+            context["publication_problems"] = problems
+        return context
 
     def _actions_for(self, request, round_: Round) -> list[tuple[str, str]]:
         if not permissions.can_manage_rounds(request.user):
@@ -213,9 +240,9 @@ class RoundAdmin(ServiceAdminMixin, SimpleHistoryAdmin, TranslationAdmin):
 
 
 @admin.register(Recommendation)
-class RecommendationAdmin(FrozenRoundMixin, TranslationAdmin):
+class RecommendationAdmin(VisibleRowsMixin, FrozenRoundMixin, TranslationAdmin):
     list_display = ["short_text", "kind", "round", "pair", "process"]
-    list_filter = ["round", "kind", "pair"]
+    list_filter = [("round", VisibleFilter), "kind", "pair"]
     list_select_related = ["round", "pair", "process"]
     search_fields = ["text_ky", "text_ru", "text_en"]
 
@@ -225,9 +252,9 @@ class RecommendationAdmin(FrozenRoundMixin, TranslationAdmin):
 
 
 @admin.register(DevelopmentInitiative)
-class DevelopmentInitiativeAdmin(FrozenRoundMixin, TranslationAdmin):
+class DevelopmentInitiativeAdmin(VisibleRowsMixin, FrozenRoundMixin, TranslationAdmin):
     list_display = ["process", "round", "status", "short_support"]
-    list_filter = ["round", "status"]
+    list_filter = [("round", VisibleFilter), "status"]
     list_select_related = ["round", "process"]
     search_fields = ["title_ky", "title_ru", "title_en", "process__code"]
 
@@ -237,9 +264,9 @@ class DevelopmentInitiativeAdmin(FrozenRoundMixin, TranslationAdmin):
 
 
 @admin.register(PublishedFigure)
-class PublishedFigureAdmin(FrozenRoundMixin, TranslationAdmin):
+class PublishedFigureAdmin(VisibleRowsMixin, FrozenRoundMixin, TranslationAdmin):
     list_display = ["kind", "measures", "value", "round", "source"]
-    list_filter = ["round", "kind"]
+    list_filter = [("round", VisibleFilter), "kind"]
     list_select_related = ["round", "pair", "process", "dimension", "principal"]
     search_fields = ["source"]
 

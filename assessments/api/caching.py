@@ -39,6 +39,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
 from django.utils.cache import patch_cache_control
 from django.utils.http import http_date, parse_etags, parse_http_date_safe, quote_etag
 
+from assessments import permissions
 from assessments.models import Round
 
 # Bump when the shape of a cached payload changes, so old bodies are not served.
@@ -130,7 +131,7 @@ def published_rounds() -> PublishedRounds:
 def _build_index() -> PublishedRounds:
     rows = tuple(
         RoundRef(*row)
-        for row in Round.objects.published()
+        for row in permissions.public_rounds()
         .order_by("year", "version")
         .values_list(
             "pk",

@@ -56,6 +56,7 @@ from .i18n import UnknownLanguage, accepted_language, requested_language
 from .permissions import (
     IsAuthenticatedOrReadOnly,
     IsOwnExpertRating,
+    figure_rounds,
     visible_assessments,
     visible_citations,
     visible_comments,
@@ -126,9 +127,11 @@ def round_param(query: QueryDict, name: str) -> tuple[int, int | None]:
     return int(match["year"]), int(version) if version else None
 
 
-def get_round(user: Any, year: int, version: int | None) -> Round:
+def get_round(user: Any, year: int, version: int | None, *, figures: bool = False) -> Round:
+    """The round named, among those the user may see (`figures`: whose figures she may see)."""
+    rounds = figure_rounds(user) if figures else visible_rounds(user)
     round_ = filters.current_round(
-        visible_rounds(user).select_related("methodology", "previous", "corrects"), year, version
+        rounds.select_related("methodology", "previous", "corrects"), year, version
     )
     if round_ is None:
         raise NotFound(_("No round of %(year)s that you may see.") % {"year": year})
@@ -970,7 +973,8 @@ class ScoresView(FiguresView):
         return self._plan(ref, index) if ref is not None else None
 
     def plan_from_database(self, query: QueryDict, index: caching.PublishedRounds, *, year: int):
-        return self._plan(get_round(self.request.user, year, version_param(query)), index)
+        round_ = get_round(self.request.user, year, version_param(query), figures=True)
+        return self._plan(round_, index)
 
     def _plan(self, round_: Any, index: caching.PublishedRounds) -> Plan:
         filename = f"scores-{round_.year}-v{round_.version}"
@@ -1010,7 +1014,7 @@ class ComparisonView(FiguresView):
 
     def plan_from_database(self, query: QueryDict, index: caching.PublishedRounds) -> Plan:
         a, b = (
-            index.find(*named) or get_round(self.request.user, *named)
+            index.find(*named) or get_round(self.request.user, *named, figures=True)
             for named in (round_param(query, "a"), round_param(query, "b"))
         )
         return self._plan(a, b, index)

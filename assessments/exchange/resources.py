@@ -247,12 +247,16 @@ class RowsResource(resources.Resource):
                 errors.append((column.name, str(exc)))
         return values, errors
 
-    def rows(self, round_: Round | None) -> QuerySet | list:
+    def rows(self, round_: Round | None, within: QuerySet | None = None) -> QuerySet | list:
+        """The round's rows, out of `within` (the rows the exporting user may see, from
+        permissions.py) when given: the caller decides who sees what, never this module."""
         raise NotImplementedError
 
-    def export_round(self, round_: Round | None, progress=None) -> tablib.Dataset:
+    def export_round(
+        self, round_: Round | None, progress=None, within: QuerySet | None = None
+    ) -> tablib.Dataset:
         """The round's rows; `progress(phase, done, total)` hears of each row exported."""
-        rows = self.rows(round_)
+        rows = self.rows(round_, within)
         total = rows.count() if isinstance(rows, QuerySet) else len(rows)
         self._progress = (progress, total) if progress is not None else None
         dataset = self.export(rows)
@@ -284,9 +288,10 @@ class ConsensusRatingResource(RowsResource):
         REASON,
     ]
 
-    def rows(self, round_: Round | None) -> QuerySet:
+    def rows(self, round_: Round | None, within: QuerySet | None = None) -> QuerySet:
         return (
-            Rating.objects.filter(assessment__round=round_)
+            _within(within, Rating)
+            .filter(assessment__round=round_)
             .select_related("assessment__round", "assessment__process__pair", "dimension")
             .order_by(
                 "assessment__process__pair__position",
@@ -314,9 +319,10 @@ class ExpertRatingResource(RowsResource):
         REASON,
     ]
 
-    def rows(self, round_: Round | None) -> QuerySet:
+    def rows(self, round_: Round | None, within: QuerySet | None = None) -> QuerySet:
         return (
-            ExpertRating.objects.filter(assessment__round=round_)
+            _within(within, ExpertRating)
+            .filter(assessment__round=round_)
             .select_related("assessment__round", "assessment__process__pair", "dimension", "expert")
             .order_by(
                 "assessment__process__pair__position",
@@ -343,9 +349,10 @@ class ProcessResource(RowsResource):
         REASON,
     ]
 
-    def rows(self, round_: Round | None) -> QuerySet:
+    def rows(self, round_: Round | None, within: QuerySet | None = None) -> QuerySet:
         return (
-            ProcessAssessment.objects.filter(round=round_)
+            _within(within, ProcessAssessment)
+            .filter(round=round_)
             .select_related("round", "process__pair")
             .order_by("process__pair__position", "position", "process__code")
         )
@@ -371,9 +378,10 @@ class CitationResource(RowsResource):
         REASON,
     ]
 
-    def rows(self, round_: Round | None) -> QuerySet:
+    def rows(self, round_: Round | None, within: QuerySet | None = None) -> QuerySet:
         return (
-            Citation.objects.filter(assessment__round=round_)
+            _within(within, Citation)
+            .filter(assessment__round=round_)
             .select_related(
                 "assessment__round", "assessment__process__pair", "act", "edition", "dimension"
             )
@@ -409,7 +417,9 @@ class LegalActResource(RowsResource):
         *translated("edition_note"),
     ]
 
-    def rows(self, round_: Round | None = None) -> list[dict[str, Any]]:
+    def rows(
+        self, round_: Round | None = None, within: QuerySet | None = None
+    ) -> list[dict[str, Any]]:
         # One LEFT JOIN: an act without editions still gives one row (edition empty).
         editions = {
             "edition": F("editions__code"),
@@ -425,6 +435,10 @@ class LegalActResource(RowsResource):
                 "kind", "code", "editions__valid_from", "editions__code"
             ).values(*acts, **editions)
         )
+
+
+def _within(within: QuerySet | None, model: type) -> QuerySet:
+    return model._default_manager.all() if within is None else within
 
 
 RESOURCES: dict[str, type[RowsResource]] = {
@@ -510,9 +524,15 @@ class XLSX(_EscapeFormulae, base_formats.XLSX):
 FORMATS: dict[str, base_formats.Format] = {"csv": CSV(), "xlsx": XLSX()}
 
 
-def export_rows(kind: str, round_: Round | None, file_format: str, progress=None) -> bytes:
-    """One kind of a round's rows as the bytes of a CSV or XLSX file."""
-    dataset = RESOURCES[kind]().export_round(round_, progress=progress)
+def export_rows(
+    kind: str,
+    round_: Round | None,
+    file_format: str,
+    progress=None,
+    within: QuerySet | None = None,
+) -> bytes:
+    """One kind of a round's rows as the bytes of a CSV or XLSX file (out of `within`)."""
+    dataset = RESOURCES[kind]().export_round(round_, progress=progress, within=within)
     return FORMATS[file_format].export_data(dataset)
 
 

@@ -21,7 +21,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_safe
 
-from assessments import diagrams, images
+from assessments import diagrams, images, permissions
 from assessments.models import Round
 
 from . import pages
@@ -76,7 +76,7 @@ def series_diagram(
         series = pages.index_series(rounds, names, only=pair)
         url = reverse("web:pair", args=[round_, pair])
     else:
-        latest_round = Round.objects.latest_published()
+        latest_round = permissions.public_rounds().latest_published()
         if latest_round is None:
             raise Http404("No round has been published yet.")
         names = pages.round_figures(latest_round).names["pair"]

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext_lazy as _
 
+from assessments import permissions
 from assessments.models import Round
 
 
@@ -22,7 +23,7 @@ class RoundsFeed(Feed):
 
     def items(self):
         # Published and superseded versions alike: errata are news too.
-        return Round.objects.published().order_by("-published_at", "-year", "-version")[:50]
+        return permissions.public_rounds().order_by("-published_at", "-year", "-version")[:50]
 
     def item_title(self, item: Round) -> str:
         if item.status == Round.Status.SUPERSEDED:

@@ -4,7 +4,7 @@ Every figure comes from `selectors.round_report()` (scoring.py underneath) as an
 exact fraction and is shown as the study prints it: a whole percent, rounded
 half up. Where the publication printed a figure its own ratings do not give,
 both are shown. Only published rounds are ever read here: every lookup starts
-from `Round.objects.published()`.
+from `permissions.public_rounds()`.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from django.core.cache import cache
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from assessments import diagrams, scoring, selectors
+from assessments import diagrams, permissions, scoring, selectors
 from assessments.comparison import (
     ADDED,
     CHANGED,
@@ -52,13 +52,13 @@ SERIES_CACHE_SECONDS = 24 * 60 * 60
 def published_rounds() -> list[Round]:
     """Every round the public may read (published and superseded), newest first: one query."""
     return list(
-        Round.objects.published().select_related("methodology").order_by("-year", "-version")
+        permissions.public_rounds().select_related("methodology").order_by("-year", "-version")
     )
 
 
 def published_round(ref: RoundRef) -> Round:
     """The published round a URL names, or 404: drafts and rounds in work do not exist here."""
-    rounds = Round.objects.published().select_related("methodology").filter(year=ref.year)
+    rounds = permissions.public_rounds().select_related("methodology").filter(year=ref.year)
     if ref.version is not None:
         rounds = rounds.filter(version=ref.version)
     round_ = rounds.order_by("-version").first()

@@ -9,6 +9,7 @@ from __future__ import annotations
 from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 
+from assessments import permissions
 from assessments.models import ProcessAssessment, Round
 
 from .converters import RoundRef
@@ -28,7 +29,7 @@ class Rounds(Sitemap):
     changefreq = "yearly"
 
     def items(self):
-        return Round.objects.published().order_by("-year", "-version")
+        return permissions.public_rounds().order_by("-year", "-version")
 
     def location(self, item: Round) -> str:
         return reverse("web:round", args=[item])
@@ -43,7 +44,7 @@ class PairPages(Sitemap):
     def items(self):
         # One query: each (round, pair) that a published round assessed.
         return list(
-            ProcessAssessment.objects.filter(round__status__in=Round.FROZEN_STATUSES)
+            ProcessAssessment.objects.filter(round__in=permissions.public_rounds())
             .values_list("round__year", "round__version", "round__status", "process__pair__code")
             .order_by("-round__year", "-round__version", "process__pair__position")
             .distinct()

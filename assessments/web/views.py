@@ -1,6 +1,6 @@
 """The public results site: server-rendered pages of published rounds only.
 
-Every view starts from `Round.objects.published()` (through pages.py): a round in
+Every view starts from `permissions.public_rounds()` (through pages.py): a round in
 draft, open for rating or in review is a 404 here for everyone, staff included
 (they use the admin). Pages read no session and set no cookie, so that browsers
 and proxies may cache them (caching.py).
@@ -18,6 +18,7 @@ from django.utils.translation import get_language, get_language_info
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
+from assessments import permissions
 from assessments.exchange import packages
 from assessments.models import Round
 
@@ -92,7 +93,7 @@ def _round_context(round_: Round) -> dict[str, Any]:
 @require_safe
 def home(request: HttpRequest) -> HttpResponse:
     """The latest published round: each pair's index and the study's three diagrams."""
-    round_ = Round.objects.latest_published()
+    round_ = permissions.public_rounds().latest_published()
     rounds = pages.published_rounds()
 
     def build() -> HttpResponse:

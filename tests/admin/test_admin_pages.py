@@ -5,7 +5,7 @@ from django.contrib import admin
 from django.urls import reverse
 from django.utils import translation
 
-from assessments import services
+from assessments import selectors, services
 from assessments.models import ProcessAssessment, Rating, Round
 
 from ..factories import AssessmentFactory, RoundFactory
@@ -151,3 +151,21 @@ def test_a_published_round_is_read_only_in_the_admin(staff_client, study_round):
     assert response.status_code == 403
     rating.refresh_from_db()
     assert rating.revision == 1
+
+
+def test_the_list_scores_each_process_as_the_round_page_does(staff_client, study_round):
+    # Counting citations and threads by a join once multiplied each score by their number
+    # (jk-elections, six citations: 400 % instead of 67 %).
+    url = reverse("admin:assessments_processassessment_changelist")
+    response = staff_client.get(url, {"round__id__exact": study_round.pk})
+    listed = {a.process.code: a for a in response.context["cl"].result_list}
+    report = selectors.round_report(study_round).report.scores.processes
+    computed = {p.process: p.score for p in report}
+    assert len(listed) == len(computed) == 19
+    for code, assessment in listed.items():
+        expected = computed[code]
+        if expected is None:
+            assert assessment.score is None, code
+        else:
+            assert assessment.score == pytest.approx(float(expected)), code
+    assert listed["jk-elections"].citation_count == 6

@@ -1,8 +1,9 @@
 """A round's charts in the admin: the study's three diagrams and each pair's index over the
 years, each beside its figures, to look at and to download as SVG or PNG.
 
-Any round the user may see, drafts included (the credit line then says "not published"):
-staff check a round's pictures before they publish it.
+Any round whose figures the user may see (permissions.figure_rounds), drafts included (the
+credit line then says "not published"): staff check a round's pictures before they publish
+it. A draft's charts are drawn from every pair, so a panel covering some of them sees none.
 """
 
 from __future__ import annotations
@@ -20,13 +21,13 @@ from ... import diagrams, images, selectors
 from ...models import Round
 from ...web.converters import ref_of
 from .compare import ROUND_CHARTS, _current_versions, series_chart
-from .rounds import find_round, round_key, visible_rounds
+from .rounds import figure_rounds, find_round, round_key
 
 CONTENT_TYPES = {"svg": "image/svg+xml; charset=utf-8", "png": "image/png"}
 
 
 def _round_or_404(request: HttpRequest, key: str) -> Round:
-    round_ = find_round(visible_rounds(request.user), key)
+    round_ = find_round(figure_rounds(request.user), key)
     if round_ is None:
         raise Http404
     return round_
@@ -71,7 +72,7 @@ def series_of(request: HttpRequest, rounds: list[Round]) -> dict[str, Any]:
 def round_charts(request: HttpRequest, key: str) -> TemplateResponse:
     """The round's charts page, linked from the round's admin page."""
     round_ = _round_or_404(request, key)
-    rounds = visible_rounds(request.user)
+    rounds = figure_rounds(request.user)
     drawn = round_diagrams(request, round_)
     series_rounds = _series_rounds(rounds, round_)
     context = {
@@ -107,7 +108,7 @@ def round_chart(request: HttpRequest, key: str, chart: str, fmt: str = "svg") ->
 @require_GET
 def series_chart_file(request: HttpRequest, fmt: str = "svg") -> HttpResponse:
     """Each pair's index across the rounds named in ?rounds=2016-v1,2025-v1, as a file."""
-    visible = visible_rounds(request.user)
+    visible = figure_rounds(request.user)
     keys = [k for k in (request.GET.get("rounds") or "").split(",") if k]
     rounds = [find_round(visible, k) for k in keys]
     if not rounds or None in rounds or len(rounds) > 50:

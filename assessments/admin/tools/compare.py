@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy
 
 from ... import comparison, diagrams, scoring, selectors
 from ...models import Dimension, Pair, Round
-from .rounds import find_round, round_choices, round_key, visible_rounds
+from .rounds import figure_rounds, find_round, round_choices, round_key
 
 # --- comparison -------------------------------------------------------------------------------
 
@@ -254,7 +254,7 @@ def series_chart(rounds: list[Round]) -> dict[str, Any]:
 
 
 def compare(request: HttpRequest) -> TemplateResponse:
-    rounds = visible_rounds(request.user)
+    rounds = figure_rounds(request.user)
     form = CompareForm(request.GET or None, rounds=rounds)
     if not request.GET:
         current = _current_versions(r for r in rounds if r.is_frozen) or _current_versions(rounds)

@@ -20,12 +20,17 @@ def round_key(round_: Round) -> str:
 
 
 def visible_rounds(user) -> list[Round]:
-    """The rounds this user may see, newest first (staff: all; others: published and their own)."""
-    rounds = Round.objects.select_related("methodology").order_by("-year", "-version")
-    if permissions.is_staff_member(user):
-        return list(rounds)
-    mine = set(Round.objects.filter(panels__memberships__user=user).values_list("pk", flat=True))
-    return [r for r in rounds if r.is_frozen or r.pk in mine]
+    """The rounds this user may see, newest first (permissions.visible_rounds)."""
+    return list(_newest_first(permissions.visible_rounds(user)))
+
+
+def figure_rounds(user) -> list[Round]:
+    """The rounds whose figures this user may see, newest first: compare and charts."""
+    return list(_newest_first(permissions.figure_rounds(user)))
+
+
+def _newest_first(rounds):
+    return rounds.select_related("methodology").order_by("-year", "-version")
 
 
 def find_round(rounds: list[Round], key: str | None) -> Round | None:

@@ -36,9 +36,10 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 from import_export.tmp_storages import TempFolderStorage
 
+from ... import permissions
 from ...exchange import imports, packages, resources
 from ...models import Round
-from .rounds import find_round, round_choices, round_key, visible_rounds
+from .rounds import figure_rounds, find_round, round_choices, round_key, visible_rounds
 
 logger = logging.getLogger(__name__)
 
@@ -397,9 +398,10 @@ class ExportForm(forms.Form):
 
     PACKAGE = "package"
 
-    def __init__(self, *args, rounds: list[Round], **kwargs) -> None:
+    def __init__(self, *args, rounds: list[Round], whole: list[Round], **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.rounds = rounds
+        self.whole = {r.pk for r in whole}
         self.fields["round"].choices = [("", "—"), *round_choices(rounds)]
         self.fields["kind"].choices = [
             *resources.kind_labels(),
@@ -408,10 +410,28 @@ class ExportForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
-        data["round_obj"] = find_round(self.rounds, data.get("round"))
-        if data.get("kind") != "legal-acts" and data["round_obj"] is None:
+        round_ = data["round_obj"] = find_round(self.rounds, data.get("round"))
+        if data.get("kind") != "legal-acts" and round_ is None:
             self.add_error("round", _("Choose a round."))
+        elif data.get("kind") == self.PACKAGE and round_.pk not in self.whole:
+            # A package holds the round's figures, computed from every pair.
+            self.add_error(
+                "kind",
+                _(
+                    "The data package holds the whole round, and you see only the pairs "
+                    "your panel covers: export its rows instead."
+                ),
+            )
         return data
+
+
+# What each kind of rows is narrowed to: the rows the exporting user may see.
+EXPORT_VISIBILITY = {
+    "ratings": permissions.visible_ratings,
+    "expert-ratings": permissions.visible_expert_ratings,
+    "processes": permissions.visible_assessments,
+    "citations": permissions.visible_citations,
+}
 
 
 @require_GET
@@ -421,6 +441,7 @@ def export_rows(request: HttpRequest) -> HttpResponse:
     form = ExportForm(
         request.GET if "file_format" in request.GET else None,
         rounds=rounds,
+        whole=figure_rounds(request.user),
         initial={"round": request.GET.get("round", ""), "kind": request.GET.get("kind", "")},
     )
     if not form.is_bound or not form.is_valid():
@@ -446,7 +467,9 @@ def export_rows(request: HttpRequest) -> HttpResponse:
             data = packages.build_round_package(round_, language=translation.get_language())
             filename, content_type = f"{packages.package_name(round_)}.zip", "application/zip"
         else:
-            data = resources.export_rows(kind, round_, fmt, progress=tracker)
+            visible = EXPORT_VISIBILITY.get(kind)
+            within = visible(request.user) if visible is not None else None
+            data = resources.export_rows(kind, round_, fmt, progress=tracker, within=within)
             filename = resources.export_filename(kind, round_, fmt)
             content_type = resources.FORMATS[fmt].get_content_type()
     finally:
