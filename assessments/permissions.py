@@ -43,14 +43,18 @@ from .models import (
     DevelopmentInitiative,
     Dimension,
     ExpertRating,
+    JustificationFlag,
     LegalAct,
     LegalActEdition,
     Methodology,
     Pair,
     Panel,
     PanelMembership,
+    Passage,
+    PrintedName,
     Process,
     ProcessAssessment,
+    ProcessLink,
     PublishedFigure,
     Rating,
     Recommendation,
@@ -219,6 +223,49 @@ def visible_published_figures(
     return rows.filter(round__in=figure_rounds(user).values("pk"))
 
 
+def visible_passages(user: User, rows: QuerySet[Passage] | None = None) -> QuerySet[Passage]:
+    """Texts a publication printed beyond its processes: as recommendations; one that names
+    no pair, to every panel of its round."""
+    rows = Passage.objects.all() if rows is None else rows
+    if is_staff_member(user):
+        return rows
+    mine = seats(user)
+    return rows.filter(
+        Q(round__status__in=Round.FROZEN_STATUSES)
+        | Q(mine.covering("round", "pair"))
+        | (Q(pair__isnull=True) & Q(mine.covering("round")))
+    )
+
+
+def visible_printed_names(
+    user: User, rows: QuerySet[PrintedName] | None = None
+) -> QuerySet[PrintedName]:
+    """Names as a publication printed them: a process's as its assessment, a subject's to
+    every panel of the round."""
+    rows = PrintedName.objects.all() if rows is None else rows
+    if is_staff_member(user):
+        return rows
+    mine = seats(user)
+    return rows.filter(
+        Q(round__status__in=Round.FROZEN_STATUSES)
+        | (Q(assessment__isnull=False) & Q(mine.covering("round", "assessment__process__pair")))
+        | (Q(assessment__isnull=True) & Q(mine.covering("round")))
+    )
+
+
+def visible_justification_flags(
+    user: User, rows: QuerySet[JustificationFlag] | None = None
+) -> QuerySet[JustificationFlag]:
+    """A justification that reads against its rating: as the assessment it is about."""
+    rows = JustificationFlag.objects.all() if rows is None else rows
+    if is_staff_member(user):
+        return rows
+    return rows.filter(
+        Q(assessment__round__status__in=Round.FROZEN_STATUSES)
+        | Q(seats(user).covering("assessment__round", "assessment__process__pair"))
+    )
+
+
 def visible_reference(user: User, rows: QuerySet) -> QuerySet:
     """Methodologies, subjects, pairs, processes, legal acts: public, as on the API."""
     return rows
@@ -262,6 +309,10 @@ VISIBILITY: dict[type, Callable[[Any, QuerySet], QuerySet]] = {
     Recommendation: visible_recommendations,
     DevelopmentInitiative: visible_initiatives,
     PublishedFigure: visible_published_figures,
+    Passage: visible_passages,
+    PrintedName: visible_printed_names,
+    JustificationFlag: visible_justification_flags,
+    ProcessLink: visible_reference,
 }
 
 

@@ -7,13 +7,13 @@ from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin
 
 from ..models import JustificationFlag, Passage, PrintedName, ProcessLink
-from .mixins import FrozenRoundMixin
+from .mixins import FrozenRoundMixin, VisibleFilter, VisibleRowsMixin
 
 
 @admin.register(Passage)
-class PassageAdmin(FrozenRoundMixin, TranslationAdmin):
+class PassageAdmin(VisibleRowsMixin, FrozenRoundMixin, TranslationAdmin):
     list_display = ["section", "kind", "short_text", "round"]
-    list_filter = ["round", "kind"]
+    list_filter = [("round", VisibleFilter), "kind"]
     list_select_related = ["round"]
     search_fields = ["text_ky", "text_ru", "text_en", "section"]
     autocomplete_fields = ["pair", "subject"]
@@ -24,9 +24,9 @@ class PassageAdmin(FrozenRoundMixin, TranslationAdmin):
 
 
 @admin.register(PrintedName)
-class PrintedNameAdmin(FrozenRoundMixin, admin.ModelAdmin):
+class PrintedNameAdmin(VisibleRowsMixin, FrozenRoundMixin, admin.ModelAdmin):
     list_display = ["text", "place", "section", "name_of", "round"]
-    list_filter = ["round", "place"]
+    list_filter = [("round", VisibleFilter), "place"]
     list_select_related = ["round", "assessment", "subject"]
     search_fields = ["text", "section"]
     raw_id_fields = ["assessment"]
@@ -38,16 +38,16 @@ class PrintedNameAdmin(FrozenRoundMixin, admin.ModelAdmin):
 
 
 @admin.register(ProcessLink)
-class ProcessLinkAdmin(TranslationAdmin):
+class ProcessLinkAdmin(VisibleRowsMixin, TranslationAdmin):
     list_display = ["process", "other"]
     list_select_related = ["process", "other"]
     autocomplete_fields = ["process", "other"]
 
 
 @admin.register(JustificationFlag)
-class JustificationFlagAdmin(FrozenRoundMixin, TranslationAdmin):
+class JustificationFlagAdmin(VisibleRowsMixin, FrozenRoundMixin, TranslationAdmin):
     round_path = "assessment__round"
     list_display = ["assessment", "dimension", "value"]
-    list_filter = ["assessment__round", "dimension"]
+    list_filter = [("assessment__round", VisibleFilter), "dimension"]
     list_select_related = ["assessment__round", "dimension"]
     raw_id_fields = ["assessment"]

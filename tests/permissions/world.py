@@ -29,7 +29,11 @@ from assessments.models import (
     Comment,
     DevelopmentInitiative,
     ExpertRating,
+    JustificationFlag,
     PanelMembership,
+    Passage,
+    PrintedName,
+    ProcessLink,
     PublishedFigure,
     Recommendation,
     Round,
@@ -94,6 +98,26 @@ def _fill(round_: Round, state: str, pairs: dict, processes: dict, act) -> dict[
             ),
             "assessments.publishedfigure": PublishedFigure.objects.create(
                 round=round_, kind="pair_index", pair=pair, value=50
+            ),
+            "assessments.passage": Passage.objects.create(
+                round=round_,
+                kind="section_text",
+                section="6",
+                pair=pair,
+                text_en=f"{name} {state} passage",
+            ),
+            "assessments.printedname": PrintedName.objects.create(
+                round=round_,
+                assessment=assessment,
+                place="heading",
+                section="6.1",
+                text=f"{name} {state} printed name",
+            ),
+            "assessments.justificationflag": JustificationFlag.objects.create(
+                assessment=assessment,
+                dimension=rating.dimension,
+                value=1,
+                quote_en=f"{name} {state} quote",
             ),
         }
     return made
@@ -178,6 +202,9 @@ def build_world() -> World:
         "assessments.pair": pairs["A"],
         "assessments.process": processes["A"],
         "assessments.legalact": act,
+        "assessments.processlink": ProcessLink.objects.create(
+            process=processes["A"], other=processes["B"]
+        ),
         "assessments.legalactedition": act.editions.create(code="2010", title_en="2010 edition"),
         "auth.user": world.users["expert_a"],
         "auth.group": Group.objects.get(name=permissions.EXPERT),
