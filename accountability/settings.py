@@ -147,8 +147,6 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Asia/Bishkek"
 USE_I18N = True
 USE_TZ = True
-# Django 6 reads a URL typed without a scheme as https; take that now (legal acts' links).
-FORMS_URLFIELD_ASSUME_HTTPS = True
 
 MODELTRANSLATION_DEFAULT_LANGUAGE = "ky"
 MODELTRANSLATION_FALLBACK_LANGUAGES = ("ky", "ru", "en")

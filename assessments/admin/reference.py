@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import admin
+from django.db import models
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import (
@@ -104,13 +105,19 @@ class ProcessAdmin(VisibleRowsMixin, TranslationAdmin):
 # --- Evidence: legal acts ----------------------------------------------------
 
 
+# An official text's address typed without a scheme is https (Django 6's default too).
+HTTPS_LINKS = {models.URLField: {"assume_scheme": "https"}}
+
+
 class LegalActEditionInline(TranslationTabularInline):
+    formfield_overrides = HTTPS_LINKS
     model = LegalActEdition
     extra = 0
 
 
 @admin.register(LegalAct)
 class LegalActAdmin(VisibleRowsMixin, TranslationAdmin):
+    formfield_overrides = HTTPS_LINKS
     list_display = ["title", "code", "kind", "number", "adopted_on", "citation_count"]
     list_filter = ["kind"]
     search_fields = ["code", "number", "title_ky", "title_ru", "title_en"]
@@ -126,6 +133,7 @@ class LegalActAdmin(VisibleRowsMixin, TranslationAdmin):
 
 @admin.register(LegalActEdition)
 class LegalActEditionAdmin(VisibleRowsMixin, TranslationAdmin):
+    formfield_overrides = HTTPS_LINKS
     list_display = ["act", "code", "valid_from", "valid_until"]
     list_filter = ["act"]
     list_select_related = ["act"]
