@@ -177,6 +177,10 @@ IMPORT_EXPORT_SKIP_ADMIN_LOG = False
 
 # The API (assessments/api/). Throttle rates are per client per period; in production the
 # counters live in the shared cache (CACHE_URL), or each worker would count on its own.
+# How many reverse proxies stand in front of the service and append to
+# X-Forwarded-For; 0 (the default) ignores the header (accountability/proxies.py).
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "assessments.api.schema.AutoSchema",
     "DEFAULT_AUTHENTICATION_CLASSES": [

@@ -21,6 +21,8 @@ from django.core.cache import caches
 from django.core.cache.backends.redis import RedisCache
 from rest_framework import throttling
 
+from accountability.proxies import client_address
+
 
 class FixedWindowMixin:
     cache: Any
@@ -65,8 +67,15 @@ class FixedWindowMixin:
             return 1
 
 
-class AnonRateThrottle(FixedWindowMixin, throttling.AnonRateThrottle):
-    """Anonymous clients, by address (behind a proxy, set NUM_PROXIES)."""
+class ClientAddressMixin:
+    """Key by the real client address: X-Forwarded-For only as far as TRUSTED_PROXY_COUNT."""
+
+    def get_ident(self, request: Any) -> str:
+        return client_address(request)
+
+
+class AnonRateThrottle(FixedWindowMixin, ClientAddressMixin, throttling.AnonRateThrottle):
+    """Anonymous clients, by their real address (accountability/proxies.py)."""
 
 
 class UserRateThrottle(FixedWindowMixin, throttling.UserRateThrottle):
@@ -76,3 +85,19 @@ class UserRateThrottle(FixedWindowMixin, throttling.UserRateThrottle):
         if not (request.user and request.user.is_authenticated):
             return None
         return super().get_cache_key(request, view)
+
+
+class LoginRateThrottle(FixedWindowMixin, ClientAddressMixin, throttling.ScopedRateThrottle):
+    """Login attempts, by the real client address (the view's `throttle_scope` rate)."""
+
+    def allow_request(self, request: Any, view: Any) -> bool:
+        # ScopedRateThrottle learns its rate from the view here, before counting.
+        self.scope = getattr(view, self.scope_attr, None)
+        if not self.scope:
+            return True
+        self.rate = self.get_rate()
+        self.num_requests, self.duration = self.parse_rate(self.rate)
+        return super().allow_request(request, view)
+
+    def get_cache_key(self, request: Any, view: Any) -> str | None:
+        return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}

@@ -43,7 +43,7 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.reverse import reverse
-from rest_framework.throttling import ScopedRateThrottle
+
 from rest_framework.views import APIView
 
 from assessments import models, services
@@ -66,6 +66,7 @@ from .permissions import (
     visible_threads,
 )
 from .renderers import ScoresCSVRenderer
+from .throttling import LoginRateThrottle
 from .selectors import pair_index_series_of
 
 IF_MATCH = OpenApiParameter(
@@ -1076,7 +1077,7 @@ class LoginView(ApiMixin, knox_views.LoginView):
 
     authentication_classes: list[Any] = []
     permission_classes = [AllowAny]
-    throttle_classes = [ScopedRateThrottle]
+    throttle_classes = [LoginRateThrottle]
     throttle_scope = "login"
 
     @extend_schema(summary="Log in: get a token", request=s.LoginInput, responses=s.TokenSerializer)
