@@ -43,7 +43,6 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.reverse import reverse
-
 from rest_framework.views import APIView
 
 from assessments import models, services
@@ -66,8 +65,8 @@ from .permissions import (
     visible_threads,
 )
 from .renderers import ScoresCSVRenderer
-from .throttling import LoginRateThrottle
 from .selectors import pair_index_series_of
+from .throttling import LoginRateThrottle
 
 IF_MATCH = OpenApiParameter(
     "If-Match",
