@@ -283,3 +283,45 @@ def _errors(response) -> str:
             *[f.formset.non_form_errors() for f in context["inline_admin_formsets"]],
         ]
     )
+
+
+# --- reference data and panels (staff) ---------------------------------------------
+
+
+def _reference_rows(work):
+    from assessments.models import LegalActEdition, Panel
+
+    act = LegalActFactory(title_ky="Конституция", title_en="Constitution")
+    LegalActEdition.objects.create(act=act, code="2010", title_ky="2010")
+    pair = work.process.pair
+    subject = pair.principal
+    subject.name_ky = subject.name_ky or "Жарандар"
+    subject.save()
+    pair.name_ky = "Жарандар – Парламент"
+    pair.save()
+    for dimension in work.round.methodology.dimensions.all():
+        dimension.name_ky = dimension.name_ky or dimension.code  # Kyrgyz is required
+        dimension.save()
+    process = work.process
+    process.name_ky = "Шайлоо"
+    process.save()
+    return {
+        "methodology": (work.round.methodology, "title_en"),
+        "subject": (subject, "name_en"),
+        "pair": (pair, "name_en"),
+        "legalact": (act, "title_en"),
+        "panel": (Panel.objects.get(round=work.round), "name"),
+    }
+
+
+@pytest.mark.parametrize("model", ["methodology", "subject", "pair", "legalact", "panel"])
+def test_staff_save_every_other_page_with_inlines_as_the_browser_sends_it(work, staff, model):
+    obj, field = _reference_rows(work)[model]
+    client = client_for(staff)
+    address = url(f"admin:assessments_{model}_change", obj.pk)
+    data = page_form(client, address, f"{model}_form")
+    assert any(name.endswith("-TOTAL_FORMS") for name in data)  # the inlines are there
+    response = client.post(address, filled(data, **{field: "Renamed"}))
+    assert response.status_code == 302, _errors(response)
+    obj.refresh_from_db()
+    assert getattr(obj, field) == "Renamed"
