@@ -11,6 +11,7 @@ urlpatterns = [
 ]
 urlpatterns += i18n_patterns(
     path("admin/assessments/tools/", include("assessments.admin.tools.urls")),
+    path("admin/assessments/", include("assessments.admin.workspace.urls")),
     path("admin/", admin.site.urls),
     path("", include("assessments.web.urls")),
     prefix_default_language=True,

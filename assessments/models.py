@@ -400,7 +400,7 @@ class Rating(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.assessment} / {self.dimension.code} = {self.value}"
+        return f"{self.assessment} / {self.dimension.name} = {self.value}"
 
     def clean(self) -> None:
         validate_rating(self)
@@ -826,7 +826,7 @@ class ExpertRating(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.expert} / {self.assessment} / {self.dimension.code} = {self.value}"
+        return f"{self.expert} / {self.assessment} / {self.dimension.name} = {self.value}"
 
     def clean(self) -> None:
         validate_rating(self)

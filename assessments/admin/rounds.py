@@ -82,7 +82,7 @@ class RoundAdmin(ServiceAdminMixin, VisibleRowsMixin, SimpleHistoryAdmin, Transl
         return fields
 
     def has_change_permission(self, request, obj=None):
-        if obj is not None and obj.is_frozen:
+        if obj is not None and obj.is_frozen and not getattr(request, "_answering_frozen", False):
             return False
         return super().has_change_permission(request, obj)
 
@@ -90,6 +90,9 @@ class RoundAdmin(ServiceAdminMixin, VisibleRowsMixin, SimpleHistoryAdmin, Transl
         if obj is not None and obj.is_frozen:
             return False
         return super().has_delete_permission(request, obj)
+
+    def _round_of(self, obj):
+        return obj
 
     def save_model(self, request, obj, form, change):
         if change:

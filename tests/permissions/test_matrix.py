@@ -153,6 +153,15 @@ RULES: dict[str, Rule] = {
     "admin:auth_user_password_change": Rule("admin", needs="superuser"),
     "admin:assessments_round_lifecycle": Rule("admin", scope="round", needs="staff"),
     "admin:assessments_rating_restore": Rule("admin", scope="work", needs="chair", frozen=True),
+    # the panel's screens: the rating sheet of a round she sees (empty without a seat);
+    # one cell of it, for the panel covering the pair (its own ratings are internal);
+    # evidence is added by POST only; the pickers list public reference data
+    "workspace:sheet": Rule("admin", scope="round"),
+    "workspace:sheet-cell": Rule("admin", scope="internal", needs="rate"),
+    "workspace:sheet-evidence": Rule("admin", scope="work", ok=405),
+    "workspace:acts": ADMIN,
+    "workspace:editions": ADMIN,
+    "workspace:articles": ADMIN,
     # the admin's tools
     "assessment_tools:index": Rule("admin", ok=302),
     "assessment_tools:compare": ADMIN,
@@ -323,6 +332,19 @@ def concrete(address: Address, world: World, state: str) -> list[tuple[str, Rule
             "object_id": rating.pk,
             "history_id": rating.history.order_by("history_date").first().history_id,
         }
+    elif key == "workspace:sheet":
+        kwargs = {"round_id": round_.pk}
+    elif key in ("workspace:sheet-cell", "workspace:sheet-evidence"):
+        assessment = world.rows["assessments.processassessment"][state]
+        kwargs = {"round_id": round_.pk, "assessment_id": assessment.pk}
+        if key == "workspace:sheet-cell":
+            kwargs["dimension_id"] = round_.methodology.dimensions.order_by("position")[0].pk
+    elif key == "workspace:editions":
+        query = {"act": world.rows["assessments.legalact"][state].pk}
+    elif key == "workspace:articles":
+        act = world.rows["assessments.legalact"][state]
+        edition = act.editions.first()
+        query = {"edition": edition.pk if edition else 0}
     elif key == "assessment_tools:compare":
         query = {"before": _round_key(published), "after": _round_key(round_)}
     elif key == "assessment_tools:round-charts":
