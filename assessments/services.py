@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
 from . import permissions
+from .domain_errors import DomainError, RoundFrozen
 from .models import (
     Citation,
     Comment,
@@ -46,23 +47,8 @@ from .models import (
 LANGS = [code for code, _name in settings.LANGUAGES]
 
 
-class DomainError(Exception):
-    """A refused change, with a message for the person who asked for it."""
-
-    code = "invalid"
-
-    def __init__(self, message: str, *, errors: Mapping[str, list[str]] | None = None):
-        super().__init__(message)
-        self.message = message
-        self.errors = dict(errors or {})
-
-
 class NotAllowed(DomainError):
     code = "not_allowed"
-
-
-class RoundFrozen(DomainError):
-    code = "round_frozen"
 
 
 class InvalidInput(DomainError):
@@ -110,13 +96,7 @@ def _reason(reason: str | None) -> str:
 
 def _ensure_open(round_: Round) -> None:
     if round_.is_frozen:
-        raise RoundFrozen(
-            _(
-                "Round %(year)s (version %(version)s) is published and cannot change; "
-                "corrections are published as errata."
-            )
-            % {"year": round_.year, "version": round_.version}
-        )
+        raise RoundFrozen.of(year=round_.year, version=round_.version)
 
 
 def _allow(allowed: bool, message: str) -> None:
