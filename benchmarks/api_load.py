@@ -46,7 +46,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 PYTHON = sys.executable
-DB_NAME = "acc_bench"
+# Another name (BENCH_DATABASE) keeps two engineers' runs on one server apart.
+DB_NAME = os.environ.get("BENCH_DATABASE", "acc_bench")
 SERVER = "postgres://postgres@127.0.0.1:5432"
 
 

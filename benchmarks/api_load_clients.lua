@@ -1,5 +1,5 @@
 -- wrk script for `api_load.py --throttle`: each request from one of many client addresses
--- (X-Forwarded-For, read by DRF with NUM_PROXIES=1), so that the throttles count per
+-- (X-Forwarded-For, trusted with TRUSTED_PROXY_COUNT=1), so that the throttles count per
 -- client as they would with real traffic instead of piling every request on one address.
 math.randomseed(os.time())
 request = function()

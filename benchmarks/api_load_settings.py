@@ -12,10 +12,10 @@ from accountability.settings import CACHES, REST_FRAMEWORK
 ROOT_URLCONF = "benchmarks.api_load_urls"
 
 # Throttling on (BENCH_THROTTLE=1) measures the product's throttles: the client then sends
-# each request from a random address (X-Forwarded-For, trusted through NUM_PROXIES), as
-# real traffic would. Off, every request comes from one address and is not throttled.
+# each request from a random address (X-Forwarded-For, trusted through TRUSTED_PROXY_COUNT),
+# as real traffic would. Off, every request comes from one address and is not throttled.
 if os.environ.get("BENCH_THROTTLE") == "1":
-    REST_FRAMEWORK = {**REST_FRAMEWORK, "NUM_PROXIES": 1}
+    TRUSTED_PROXY_COUNT = 1
 else:
     REST_FRAMEWORK = {**REST_FRAMEWORK, "DEFAULT_THROTTLE_CLASSES": []}
 

@@ -31,6 +31,7 @@ import uuid
 from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from django.core.cache import cache
 from django.db import transaction
@@ -52,6 +53,9 @@ INDEX_TTL = 60
 INDEX_LOCAL_TTL = 2.0
 BODY_TTL = 24 * 60 * 60
 LOCAL_ENTRIES = 256
+# Public pages are larger than API bodies (a pair page with its charts is 100-300 KB):
+# the per-process copy is bounded in bytes too.
+LOCAL_BYTES = 48 * 1024 * 1024
 # Browsers and proxies may reuse a published round's response for this long without
 # asking; after that a conditional request costs a 304. Modest, because shared names
 # (a pair's, a subject's) can still be corrected.
@@ -62,7 +66,9 @@ WATCHED_MODELS = (
     "Round",
     "Methodology",
     "Dimension",
+    "ScaleLevel",
     "Subject",
+    "SubjectName",
     "Pair",
     "Process",
     "LegalAct",
@@ -185,7 +191,8 @@ class CachedBody:
     etag: str
 
 
-_local: OrderedDict[str, CachedBody] = OrderedDict()
+_local: OrderedDict[str, tuple[object, int]] = OrderedDict()
+_local_bytes = 0
 _local_lock = threading.Lock()
 
 
@@ -199,29 +206,41 @@ def cached_body(key: str, build: Callable[[], tuple[bytes, str]]) -> CachedBody:
     entry = peek(key)
     if entry is None:
         entry = make_body(*build())
-        cache.set(key, entry, BODY_TTL)
-        _remember(key, entry)
+        store(key, entry, size=len(entry.body))
     return entry
 
 
-def peek(key: str) -> CachedBody | None:
-    """The cached body under `key`, from this process or the shared cache; None if not cached."""
+def store(key: str, entry: Any, *, size: int = 0) -> None:
+    """Keep `entry` in the shared cache and in this process."""
+    cache.set(key, entry, BODY_TTL)
+    _remember(key, entry, size)
+
+
+def peek(key: str) -> Any:
+    """The entry under `key`, from this process or the shared cache; None if not cached."""
     with _local_lock:
-        entry = _local.get(key)
-        if entry is not None:
+        held = _local.get(key)
+        if held is not None:
             _local.move_to_end(key)
-            return entry
+            return held[0]
     entry = cache.get(key)
     if entry is not None:
-        _remember(key, entry)
+        body = getattr(entry, "body", b"")
+        _remember(key, entry, len(body) if isinstance(body, bytes) else 0)
     return entry
 
 
-def _remember(key: str, entry: CachedBody) -> None:
+def _remember(key: str, entry: object, size: int = 0) -> None:
+    global _local_bytes
     with _local_lock:
-        _local[key] = entry
-        while len(_local) > LOCAL_ENTRIES:
-            _local.popitem(last=False)
+        previous = _local.pop(key, None)
+        if previous is not None:
+            _local_bytes -= previous[1]
+        _local[key] = (entry, size)
+        _local_bytes += size
+        while _local and (len(_local) > LOCAL_ENTRIES or _local_bytes > LOCAL_BYTES):
+            _key, (_entry, dropped) = _local.popitem(last=False)
+            _local_bytes -= dropped
 
 
 def make_body(body: bytes, content_type: str) -> CachedBody:
@@ -229,10 +248,11 @@ def make_body(body: bytes, content_type: str) -> CachedBody:
 
 
 def clear_local() -> None:
-    global _index_local
+    global _index_local, _local_bytes
     _index_local = None
     with _local_lock:
         _local.clear()
+        _local_bytes = 0
 
 
 # --- conditional responses ---------------------------------------------------------

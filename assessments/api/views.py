@@ -52,6 +52,7 @@ from assessments.models import Round
 from . import caching, filters, payloads
 from . import serializers as s
 from .i18n import UnknownLanguage, accepted_language, requested_language
+from .listcache import PublicListCacheMixin
 from .permissions import (
     IsAuthenticatedOrReadOnly,
     IsOwnExpertRating,
@@ -66,7 +67,7 @@ from .permissions import (
 )
 from .renderers import ScoresCSVRenderer
 from .selectors import pair_index_series_of
-from .throttling import LoginRateThrottle
+from .throttling import LoginRateThrottle, rate_limit_headers
 
 IF_MATCH = OpenApiParameter(
     "If-Match",
@@ -160,7 +161,7 @@ class ApiMixin:
             response = self._conditional(request, response)
         response["Content-Language"] = self.language
         patch_vary_headers(response, ["Accept-Language"])
-        return response
+        return rate_limit_headers(request, response)
 
     def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
         super().initial(request, *args, **kwargs)  # type: ignore[misc]
@@ -440,7 +441,7 @@ class RoundViewSet(ReadOnlyViewSet):
         ),
     ),
 )
-class AssessmentViewSet(mixins.UpdateModelMixin, ReadOnlyViewSet):
+class AssessmentViewSet(PublicListCacheMixin, mixins.UpdateModelMixin, ReadOnlyViewSet):
     serializer_class = s.AssessmentSerializer
     filterset_class = filters.AssessmentFilter
     http_method_names = ["get", "patch", "head"]
@@ -520,7 +521,9 @@ RATING_FIELDS = (
         summary="Change a consensus rating", request=s.RatingChangeInput, parameters=[IF_MATCH]
     ),
 )
-class RatingViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, RevisionedViewSet):
+class RatingViewSet(
+    PublicListCacheMixin, mixins.CreateModelMixin, mixins.UpdateModelMixin, RevisionedViewSet
+):
     serializer_class = s.RatingSerializer
     filterset_class = filters.RatingFilter
     http_method_names = ["get", "post", "put", "patch", "head"]
@@ -635,7 +638,11 @@ REASON = OpenApiParameter("reason", str, required=True, description="Why: kept i
     ),
 )
 class CitationViewSet(
-    mixins.CreateModelMixin, mixins.UpdateModelMixin, mixins.DestroyModelMixin, RevisionedViewSet
+    PublicListCacheMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    mixins.DestroyModelMixin,
+    RevisionedViewSet,
 ):
     serializer_class = s.CitationSerializer
     filterset_class = filters.CitationFilter
@@ -920,7 +927,7 @@ class FiguresView(ApiMixin, APIView):
         )
         response["Content-Language"] = language
         patch_vary_headers(response, ["Accept", "Accept-Language"])
-        return response
+        return rate_limit_headers(request, response)
 
     def _plain_format(self, request: HttpRequest) -> str | None:
         """json or csv when the request says so plainly; None leaves it to DRF's negotiation."""

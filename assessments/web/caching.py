@@ -1,28 +1,51 @@
-"""HTTP caching of published pages: ETag and Last-Modified, a 304 before any work is done.
+"""Published pages as ready bytes: built once per round version and language, then served
+without a query, with an ETag computed from the bytes, Last-Modified and 304.
 
-A published round never changes, so its pages can be cached by browsers and
-proxies. The ETag is built from what a page depends on (the rounds' pk, version,
-status and publication time, the language) and from SITE_VERSION, which is
-bumped when the templates change what a page says. max-age stays modest because
-names shared by every round (pairs, subjects, acts) can still be edited.
+A published round never changes (services refuse, and the database too), so a page
+about published rounds is a function of: the set of published rounds and their
+versions (and the shared names they show: pairs, subjects, acts, methodologies), the
+language, the address the page was asked at (its path and the query parameters it
+reads), and the site's own address (Open Graph tags and embed codes are absolute).
+All of it is in the key of `published_page`; the first part is the API cache's index
+stamp (`assessments.api.caching`), which changes when a round is published, superseded
+by errata or a watched name is saved. The bytes live where the API's do: the shared
+cache (Redis in production) and a small per-process LRU, so that a hit costs neither a
+query nor, usually, a round trip.
+
+What can lag: another process sees a publication up to INDEX_LOCAL_TTL (2 s) later. A
+part of a page that may change after publication must call
+`assessments.api.caching.forget_published_rounds()` when it changes (or be a watched
+model there).
 """
 
 from __future__ import annotations
 
 import datetime
 import hashlib
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from functools import wraps
+from typing import Any
+from urllib.parse import urlencode
 
-from django.http import HttpRequest, HttpResponse
-from django.utils.cache import get_conditional_response, patch_cache_control
-from django.utils.http import http_date, quote_etag
+from django.http import HttpRequest, HttpResponse, HttpResponseNotModified, QueryDict
+from django.utils.cache import patch_cache_control
+from django.utils.http import http_date, parse_http_date_safe, quote_etag
 from django.utils.translation import get_language
 
-SITE_VERSION = "1"
+from assessments.api import caching as shared
+
+from .links import origin
+
+# Bump when the templates change what a page says: every cached page is then rebuilt.
+SITE_VERSION = "2"
 MAX_AGE = 60 * 60
+# Headers of the built response that a cached answer repeats.
+KEPT_HEADERS = ("Content-Type", "Content-Disposition", "Last-Modified", "Content-Language")
 
 
 def etag_for(*parts: object) -> str:
+    """A key from what something depends on (chart images are kept under it)."""
     text = "|".join(str(p) for p in (SITE_VERSION, get_language(), *parts))
     return quote_etag(hashlib.sha256(text.encode()).hexdigest()[:32])
 
@@ -36,18 +59,112 @@ def cached_page(
     request: HttpRequest,
     build: Callable[[], HttpResponse],
     *,
-    depends_on: Iterable[object],
+    depends_on: Iterable[object] = (),
     last_modified: datetime.datetime | None = None,
 ) -> HttpResponse:
-    """Answer 304 when the client has this version; otherwise build the page, marked cacheable."""
-    etag = etag_for(request.path, *depends_on)
-    modified = int(last_modified.timestamp()) if last_modified else None
-    response = get_conditional_response(request, etag=etag, last_modified=modified)
-    if response is None:
-        response = build()
-    if response.status_code in (200, 304):
-        response.headers["ETag"] = etag
-        if modified is not None:
-            response.headers["Last-Modified"] = http_date(modified)
-        patch_cache_control(response, public=True, max_age=MAX_AGE)
+    """Build the page and say when its rounds were published; `published_page` around the view
+    keeps the bytes, derives the ETag from them and answers 304."""
+    response = build()
+    if response.status_code == 200 and last_modified is not None:
+        response.headers["Last-Modified"] = http_date(int(last_modified.timestamp()))
     return response
+
+
+@dataclass(frozen=True)
+class CachedPage:
+    body: bytes
+    etag: str
+    headers: tuple[tuple[str, str], ...]
+    # Attributes later middleware reads (X-Frame-Options exemption, CSP changes of embeds).
+    attributes: tuple[tuple[str, Any], ...]
+
+
+# Response attributes set by view decorators below `published_page` that middleware reads.
+KEPT_ATTRIBUTES = ("xframe_options_exempt", "_csp_replace", "_csp_update", "_csp_exempt")
+
+
+def published_page(*, query: Sequence[str] = ()) -> Callable:
+    """Serve the view's 200 answers from bytes cached under everything they depend on.
+
+    `query` names the query parameters the view reads; any other is dropped before the view
+    runs (so it cannot reach the page, and a stranger cannot fill the cache with variants).
+    Put it below decorators that set response attributes (`embeddable`): they then apply to
+    cached answers too.
+    """
+
+    def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+        @wraps(view)
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            canonical = _keep_only(request, query)
+            index = shared.published_rounds()
+            key = shared.body_key(
+                "page",
+                SITE_VERSION,
+                get_language(),
+                request.path,
+                canonical,
+                origin(request),
+                index.stamp,
+            )
+            entry = shared.peek(key)
+            if entry is None:
+                response = view(request, *args, **kwargs)
+                if response.status_code != 200 or response.streaming:
+                    return response
+                entry = _entry(response)
+                shared.store(key, entry, size=len(entry.body))
+            return _answer(request, entry)
+
+        return wrapped
+
+    return decorator
+
+
+def _keep_only(request: HttpRequest, names: Sequence[str]) -> str:
+    """Drop the query parameters the view does not read; the canonical query string."""
+    kept = [(name, request.GET[name]) for name in sorted(names) if request.GET.get(name)]
+    canonical = urlencode(kept)
+    if canonical != request.META.get("QUERY_STRING", ""):
+        request.META["QUERY_STRING"] = canonical
+        request.GET = QueryDict(canonical)
+    return canonical
+
+
+def _entry(response: HttpResponse) -> CachedPage:
+    body = response.content
+    return CachedPage(
+        body=body,
+        etag=quote_etag(hashlib.sha256(body).hexdigest()[:32]),
+        headers=tuple((h, response[h]) for h in KEPT_HEADERS if h in response),
+        attributes=tuple(
+            (name, getattr(response, name)) for name in KEPT_ATTRIBUTES if hasattr(response, name)
+        ),
+    )
+
+
+def _answer(request: HttpRequest, entry: CachedPage) -> HttpResponse:
+    headers = dict(entry.headers)
+    last_modified = headers.get("Last-Modified")
+    if _not_modified(request, entry.etag, last_modified):
+        response: HttpResponse = HttpResponseNotModified()
+        for name in ("Last-Modified", "Content-Language"):
+            if name in headers:
+                response.headers[name] = headers[name]
+    else:
+        response = HttpResponse(entry.body)
+        for name, value in entry.headers:
+            response.headers[name] = value
+    for name, value in entry.attributes:
+        setattr(response, name, value)
+    response.headers["ETag"] = entry.etag
+    patch_cache_control(response, public=True, max_age=MAX_AGE)
+    return response
+
+
+def _not_modified(request: HttpRequest, etag: str, last_modified: str | None) -> bool:
+    modified = parse_http_date_safe(last_modified) if last_modified else None
+    return shared.is_not_modified(
+        request,
+        etag,
+        datetime.datetime.fromtimestamp(modified, tz=datetime.UTC) if modified else None,
+    )

@@ -25,7 +25,7 @@ from assessments import diagrams, images, permissions
 from assessments.models import Round
 
 from . import pages
-from .caching import cached_page, etag_for, latest
+from .caching import cached_page, etag_for, latest, published_page
 from .converters import RoundRef
 from .links import absolute, origin
 
@@ -125,6 +125,7 @@ def _encode(svg: Callable[[], str], fmt: str) -> Callable[[], bytes]:
 
 
 @require_safe
+@published_page()
 def round_chart(request: HttpRequest, ref: RoundRef, chart: str, fmt: str) -> HttpResponse:
     """One of a round's diagrams as a file, with its credit lines drawn in."""
     round_ = pages.published_round(ref)
@@ -141,6 +142,7 @@ def round_chart(request: HttpRequest, ref: RoundRef, chart: str, fmt: str) -> Ht
 
 
 @require_safe
+@published_page()
 def round_card(request: HttpRequest, ref: RoundRef) -> HttpResponse:
     """The round's Open Graph / Twitter card: diagram 3 (each pair's level), 1200 × 630."""
     round_ = pages.published_round(ref)
@@ -155,6 +157,7 @@ def round_card(request: HttpRequest, ref: RoundRef) -> HttpResponse:
 
 
 @require_safe
+@published_page()
 def pair_chart(request: HttpRequest, ref: RoundRef, pair: str, fmt: str) -> HttpResponse:
     """A pair's index over the years as a file, with its credit lines drawn in."""
     round_ = pages.published_round(ref)
@@ -170,6 +173,7 @@ def pair_chart(request: HttpRequest, ref: RoundRef, pair: str, fmt: str) -> Http
 
 
 @require_safe
+@published_page()
 def pair_card(request: HttpRequest, ref: RoundRef, pair: str) -> HttpResponse:
     """The pair page's Open Graph / Twitter card: its index over the years, 1200 × 630."""
     round_ = pages.published_round(ref)
@@ -185,6 +189,7 @@ def pair_card(request: HttpRequest, ref: RoundRef, pair: str) -> HttpResponse:
 
 
 @require_safe
+@published_page()
 def series_chart(request: HttpRequest, fmt: str) -> HttpResponse:
     """Each pair's index over the years as a file, with its credit lines drawn in."""
     rounds = pages.published_rounds()
@@ -213,6 +218,7 @@ def _embed(
 
 @embeddable
 @require_safe
+@published_page()
 def embed_round_chart(request: HttpRequest, ref: RoundRef, chart: str) -> HttpResponse:
     """One of a round's diagrams, alone on a small page made to live in an iframe."""
     round_ = pages.published_round(ref)
@@ -235,6 +241,7 @@ def embed_round_chart(request: HttpRequest, ref: RoundRef, chart: str) -> HttpRe
 
 @embeddable
 @require_safe
+@published_page()
 def embed_pair(request: HttpRequest, ref: RoundRef, pair: str) -> HttpResponse:
     """A pair's index over the years, alone on a small page made to live in an iframe."""
     round_ = pages.published_round(ref)
@@ -256,6 +263,7 @@ def embed_pair(request: HttpRequest, ref: RoundRef, pair: str) -> HttpResponse:
 
 @embeddable
 @require_safe
+@published_page()
 def embed_series(request: HttpRequest) -> HttpResponse:
     """Each pair's index over the years, alone on a small page made to live in an iframe."""
     rounds = pages.published_rounds()

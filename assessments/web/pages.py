@@ -20,20 +20,22 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from assessments import diagrams, permissions, scoring, selectors
+from assessments.api.selectors import pair_index_series_of
 from assessments.comparison import (
     ADDED,
     CHANGED,
     DROPPED,
     RoundComparison,
     compare_rounds,
-    pair_index_series,
     principal_names,
 )
 from assessments.models import (
     DevelopmentInitiative,
     Dimension,
+    ExpertRating,
     Methodology,
     Pair,
+    ProcessAssessment,
     PublishedFigure,
     Recommendation,
     Round,
@@ -350,7 +352,9 @@ def pair_indices_by_round(rounds: Sequence[Round]) -> dict[int, dict[str, Fracti
     if missing:
         by_year = {(r.year, r.version): r.pk for r in missing}
         computed: dict[int, dict[str, Fraction | None]] = {r.pk: {} for r in missing}
-        for series in pair_index_series(missing):
+        # Every missing round's ratings in the same few queries, however many rounds.
+        _rounds, all_series = pair_index_series_of([r.pk for r in missing])
+        for series in all_series:
             for point in series.points:
                 computed[by_year[point.year, point.version]][series.pair] = point.index
         cache.set_many({keys[pk]: value for pk, value in computed.items()}, SERIES_CACHE_SECONDS)
@@ -474,7 +478,14 @@ def pair_page(
     round_: Round, pair_code: str, figures: RoundFigures, scale: dict[int, str]
 ) -> PairPage:
     """A pair in a round: its processes, ratings, verdicts, evidence and recommendations."""
-    entry = next((e for e in selectors.round_overview(round_) if e["pair"].code == pair_code), None)
+    # Only this pair's processes; the page shows no split of the experts' ratings, so none
+    # are read (a round of 300 processes has thousands).
+    overview = selectors.round_overview(
+        round_,
+        assessments=ProcessAssessment.objects.filter(process__pair__code=pair_code),
+        expert_ratings=ExpertRating.objects.none(),
+    )
+    entry = next((e for e in overview if e["pair"].code == pair_code), None)
     if entry is None:
         raise Http404("This pair is not assessed in this round.")
     # The overview joins no subject; the page names the principal and the agent.

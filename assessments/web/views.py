@@ -23,7 +23,7 @@ from assessments.exchange import packages
 from assessments.models import Round
 
 from . import pages
-from .caching import cached_page, latest
+from .caching import cached_page, latest, published_page
 from .converters import RoundRef, parse_ref, ref_of
 from .links import absolute, origin
 
@@ -91,6 +91,7 @@ def _round_context(round_: Round) -> dict[str, Any]:
 
 
 @require_safe
+@published_page()
 def home(request: HttpRequest) -> HttpResponse:
     """The latest published round: each pair's index and the study's three diagrams."""
     round_ = permissions.public_rounds().latest_published()
@@ -113,6 +114,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
+@published_page()
 def round_list(request: HttpRequest) -> HttpResponse:
     rounds = pages.published_rounds()
     return cached_page(
@@ -124,6 +126,7 @@ def round_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
+@published_page()
 def round_detail(request: HttpRequest, ref: RoundRef) -> HttpResponse:
     round_ = pages.published_round(ref)
 
@@ -141,6 +144,7 @@ def round_detail(request: HttpRequest, ref: RoundRef) -> HttpResponse:
 
 
 @require_safe
+@published_page()
 def pair_detail(request: HttpRequest, ref: RoundRef, pair: str) -> HttpResponse:
     round_ = pages.published_round(ref)
     rounds = pages.published_rounds()
@@ -176,6 +180,7 @@ def pair_detail(request: HttpRequest, ref: RoundRef, pair: str) -> HttpResponse:
 
 
 @require_safe
+@published_page(query=("a", "b"))
 def compare(request: HttpRequest) -> HttpResponse:
     """Two published rounds side by side (?a=2016&b=2025); by default the latest two."""
     rounds = pages.published_rounds()
@@ -214,6 +219,7 @@ def compare(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
+@published_page()
 def methodology(request: HttpRequest) -> HttpResponse:
     rounds = pages.published_rounds()
     return cached_page(
@@ -230,6 +236,7 @@ def methodology(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
+@published_page()
 def downloads(request: HttpRequest) -> HttpResponse:
     rounds = pages.published_rounds()
     return cached_page(
@@ -255,6 +262,7 @@ def _download(request: HttpRequest, round_: Round, body, filename: str, content_
 
 
 @require_safe
+@published_page()
 def package(request: HttpRequest, ref: RoundRef) -> HttpResponse:
     """The round's data package (zip): its rows as CSV, the report as JSON, READMEs (README.md
     in the page's language; the ETag depends on the language, as every page's)."""
@@ -269,6 +277,7 @@ def package(request: HttpRequest, ref: RoundRef) -> HttpResponse:
 
 
 @require_safe
+@published_page()
 def scores(request: HttpRequest, ref: RoundRef) -> HttpResponse:
     """The round's computed figures as CSV."""
     round_ = pages.published_round(ref)

@@ -1,6 +1,7 @@
 import pytest
 from django.core.cache import cache
 
+from assessments.api import caching
 from assessments.models import Round
 
 from .rounds import copy_round
@@ -12,10 +13,13 @@ CHANGES_2025 = {("jk-recall", "demand"): 1, ("party-reporting", "rules"): 1}
 
 @pytest.fixture(autouse=True)
 def empty_cache():
-    # The site caches each published round's pair indices; a test must not see another's.
+    # The site caches published pages and each round's pair indices; a test must not see
+    # another's.
     cache.clear()
+    caching.clear_local()
     yield
     cache.clear()
+    caching.clear_local()
 
 
 @pytest.fixture

@@ -1,17 +1,35 @@
 """Rounds for the site's tests: a later round copied from the study, published or not."""
 
 import datetime
+from collections.abc import Sequence
 
 from django.utils import timezone
 
-from assessments.models import Citation, ProcessAssessment, Rating, Round
+from assessments.models import (
+    Citation,
+    ExpertRating,
+    Pair,
+    Process,
+    ProcessAssessment,
+    Rating,
+    Round,
+)
 
 
 def copy_round(
-    source: Round, *, year: int, status: str, changes: dict | None = None, version: int = 1
+    source: Round,
+    *,
+    year: int,
+    status: str,
+    changes: dict | None = None,
+    version: int = 1,
+    extra_processes: int = 0,
+    experts: Sequence = (),
 ) -> Round:
     """A later round of the same system: `source`'s assessments, ratings and citations,
-    with `changes` ({(process code, dimension code): value}) applied."""
+    with `changes` ({(process code, dimension code): value}) applied; `extra_processes` new
+    processes in each pair (rated 1 on every dimension), and every rating given also by each
+    of `experts` (users) as their own."""
     changes = changes or {}
     new = Round.objects.create(
         year=year,
@@ -52,6 +70,30 @@ def copy_round(
                 position=c.position,
             )
             for c in a.citations.all()
+        )
+    if extra_processes:
+        dimensions = list(source.methodology.dimensions.all())
+        for pair in Pair.objects.filter(processes__assessments__round=source).distinct():
+            for i in range(extra_processes):
+                process = Process.objects.create(
+                    code=f"{pair.code}-{year}-v{version}-{i}",
+                    pair=pair,
+                    position=100 + i,
+                    name_en=f"Process {i} added in {year}",
+                )
+                added = ProcessAssessment.objects.create(
+                    round=new, process=process, position=100 + i, title_en=process.name_en
+                )
+                Rating.objects.bulk_create(
+                    Rating(assessment=added, dimension=d, value=1) for d in dimensions
+                )
+    if experts:
+        ExpertRating.objects.bulk_create(
+            ExpertRating(
+                assessment_id=r.assessment_id, dimension_id=r.dimension_id, expert=e, value=r.value
+            )
+            for r in Rating.objects.filter(assessment__round=new)
+            for e in experts
         )
     if status != Round.Status.DRAFT:
         publish(new, status=status)
