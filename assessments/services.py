@@ -340,6 +340,74 @@ def restore_rating(*, actor, rating: Rating, history_id: int, reason: str) -> Ra
     )
 
 
+def confirm_ratings(
+    *,
+    actor,
+    ratings: Iterable[Rating],
+    reason: str,
+    expected_revisions: Mapping[int, int] | None = None,
+) -> list[Rating]:
+    """Confirm carried-over consensus ratings as re-examined, all with one reason.
+
+    The value and justification stay; `carried_over` goes to False and each rating gets
+    its own history entry (who, when, this reason). All or nothing: one rating the actor
+    may not confirm, one in a published round, or one changed since the caller read it
+    (`expected_revisions`: {rating id: revision seen}) refuses the whole selection. A
+    caller that reads and confirms in one go (the command) passes no revisions: what is
+    locked here is what gets confirmed. Ratings already confirmed are left as they are.
+    """
+    reason = _reason(reason)
+    ids = sorted({r.pk for r in ratings})
+    if not ids:
+        raise InvalidInput(
+            _("Choose at least one rating to confirm."), errors={"ratings": [_("Required.")]}
+        )
+    with transaction.atomic():
+        # Locked in id order, so two bulk confirms of overlapping selections cannot deadlock.
+        rows = list(
+            Rating.objects.select_for_update(of=("self",))
+            .filter(pk__in=ids)
+            .select_related("assessment__round__methodology", "assessment__process", "dimension")
+            .order_by("pk")
+        )
+        if len(rows) != len(ids):
+            raise InvalidInput(_("Some of the chosen ratings no longer exist; nothing was saved."))
+        for round_ in {r.assessment.round_id: r.assessment.round for r in rows}.values():
+            _ensure_open(round_)
+        allowed: dict[int, bool] = {}
+        for row in rows:
+            a = row.assessment
+            if a.pk not in allowed:
+                allowed[a.pk] = permissions.can_set_consensus(actor, a)
+            _allow(
+                allowed[a.pk],
+                _(
+                    "Only the chair of a panel covering %(process)s may confirm its ratings; "
+                    "nothing was saved."
+                )
+                % {"process": a.title},
+            )
+            if expected_revisions is not None:
+                if row.pk not in expected_revisions:
+                    raise PreconditionRequired(
+                        _("Say which revision of each rating you confirm; nothing was saved.")
+                    )
+                try:
+                    _check_revision(row, expected_revisions[row.pk], RATING_FIELDS)
+                except StaleWrite as exc:
+                    exc.message = f"{a.title}, {row.dimension}: {exc.message}"
+                    exc.args = (exc.message,)
+                    raise
+        confirmed = []
+        for row in rows:
+            if not row.carried_over:
+                continue
+            row.carried_over = False
+            _save(row, actor=actor, reason=reason)
+            confirmed.append(row)
+        return confirmed
+
+
 def rating_disagreements(assessment_ids: Iterable[int]) -> dict[tuple[int, int], dict[int, int]]:
     """(assessment, dimension) → {value: how many experts}, where experts rated differently."""
     counts: dict[tuple[int, int], dict[int, int]] = {}
