@@ -348,6 +348,19 @@ def editable_assessments(
     return rows.covered_by(seats(user))
 
 
+def chaired_assessments(
+    user: User, rows: QuerySet[ProcessAssessment] | None = None
+) -> QuerySet[ProcessAssessment]:
+    """Assessments whose consensus the user sets: those of the pairs her panel covers where
+    she is its chair (staff: every one); published rounds' too, shown read-only."""
+    rows = ProcessAssessment.objects.all() if rows is None else rows
+    if is_staff_member(user):
+        return rows
+    if not user.is_authenticated:
+        return rows.none()
+    return rows.covered_by(seats(user).filter(role=PanelMembership.Role.CHAIR))
+
+
 # --- predicates: what a user may do with one object ------------------------------------------
 
 
@@ -412,6 +425,13 @@ def can_resolve(user: User, thread: Thread) -> bool:
         or thread.created_by_id == getattr(user, "pk", None)
         or panel_role(user, thread.assessment) == "chair"
     )
+
+
+def can_chair_round(user: User, round_: Round) -> bool:
+    """The chair's view of a round: staff, and whoever chairs one of its panels."""
+    if is_staff_member(user):
+        return True
+    return seats(user).filter(panel__round=round_, role=PanelMembership.Role.CHAIR).exists()
 
 
 def can_manage_rounds(user: User) -> bool:
