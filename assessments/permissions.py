@@ -96,6 +96,16 @@ def is_staff_member(user: User) -> bool:
     )
 
 
+def may_use_admin(user: User) -> bool:
+    """The admin is for the roles that work in it: staff, chairs and experts (their group
+    gives the right; the "Staff status" checkbox still lets in an account set up by hand)."""
+    if not (user.is_authenticated and user.is_active):
+        return False
+    if user.is_superuser or user.is_staff:
+        return True
+    return any(_in_group(user, name) for name in (STAFF, CHAIR, EXPERT))
+
+
 def seats(user: User) -> PanelMembershipQuerySet:
     """The user's seats on panels; none for the anonymous and the deactivated."""
     if not (user.is_authenticated and user.is_active):

@@ -29,7 +29,7 @@ from .forms import (
     LifecycleForm,
 )
 from .mixins import FrozenRoundMixin, ServiceAdminMixin, VisibleFilter, VisibleRowsMixin
-from .workspace import chair
+from .workspace import chair, staff
 
 # --- Rounds and their assessments --------------------------------------------
 
@@ -37,7 +37,8 @@ from .workspace import chair
 class PanelMembershipInline(admin.TabularInline):
     model = PanelMembership
     extra = 1
-    autocomplete_fields = ["user"]
+    # A plain list of users, not the autocomplete: that asks the user admin, which is the
+    # superuser's, and answered staff "The results could not be loaded".
 
 
 @admin.register(Panel)
@@ -118,6 +119,8 @@ class RoundAdmin(ServiceAdminMixin, VisibleRowsMixin, SimpleHistoryAdmin, Transl
         if round_ is not None:
             extra_context.update(self._overview_context(request.user, round_))
             extra_context["lifecycle_actions"] = self._actions_for(request, round_)
+            if permissions.can_manage_rounds(request.user) and not round_.is_frozen:
+                extra_context["onboard_url"] = reverse("panel_staff:onboard", args=[round_.pk])
             if permissions.can_chair_round(request.user, round_):
                 extra_context["chair_url"] = reverse("panel_chair:sheet", args=[round_.pk])
             # Charts and comparisons are drawn from every pair: not for a partial panel.
@@ -186,7 +189,11 @@ class RoundAdmin(ServiceAdminMixin, VisibleRowsMixin, SimpleHistoryAdmin, Transl
             raise Http404
         if not permissions.can_manage_rounds(request.user):
             raise PermissionDenied
-        form = LifecycleForm(request.POST or None, initial={"action": request.GET.get("action")})
+        form = LifecycleForm(
+            request.POST or None,
+            # The next round assesses the year after; staff change it if a year is skipped.
+            initial={"action": request.GET.get("action"), "year": round_.year + 1},
+        )
         action = request.POST.get("action") or request.GET.get("action")
         if action not in dict(LifecycleForm.ACTIONS):
             raise Http404
@@ -225,6 +232,7 @@ class RoundAdmin(ServiceAdminMixin, VisibleRowsMixin, SimpleHistoryAdmin, Transl
             "problems": problems if action == "publish" else [],
             "open_threads": open_threads,
             "threads_url": reverse("panel_chair:sheet", args=[round_.pk]) + "?show=threads",
+            "carried": staff.carried_over(round_) if action == "next" else None,
         }
         return TemplateResponse(request, "admin/assessments/round/lifecycle.html", context)
 

@@ -172,6 +172,8 @@ RULES: dict[str, Rule] = {
     "panel_chair:confirm": Rule("admin", scope="round", needs="chair", ok=405),
     "panel_chair:reply": Rule("admin", scope="round", needs="chair", ok=405),
     "panel_chair:resolve": Rule("admin", scope="round", needs="chair", ok=405),
+    # staff screens
+    "panel_staff:onboard": Rule("admin", scope="round", needs="staff", frozen=True),
 }
 
 
@@ -329,7 +331,7 @@ def concrete(address: Address, world: World, state: str) -> list[tuple[str, Rule
             "object_id": rating.pk,
             "history_id": rating.history.order_by("history_date").first().history_id,
         }
-    elif key in ("panel_chair:sheet", "panel_chair:confirm"):
+    elif key in ("panel_chair:sheet", "panel_chair:confirm", "panel_staff:onboard"):
         kwargs = {"round_id": round_.pk}
     elif key == "panel_chair:consensus":
         rating = world.rows["assessments.rating"][state]
