@@ -82,7 +82,7 @@ def sheet(world, **kw):
 
 def test_the_chair_sees_each_experts_value_and_the_split_in_words(world, chair):
     html = client_for(chair).get(sheet(world)).content.decode()
-    assert "2 of 3 experts say “Present”; 1 of 3 expert says “Absent”" in html
+    assert "2 of 3 experts say “Present”; 1 of 3 experts says “Absent”" in html
     assert "aigul</strong>: Present — aigul reads art. 2" in html
     assert "Recall of deputies" in html and "Budget hearings" in html
     assert "Someone else" not in html  # a pair her panel does not cover

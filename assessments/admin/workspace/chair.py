@@ -80,7 +80,7 @@ def _split_text(split: scoring.UnitSplit | None, labels: dict[int, str]) -> str:
     for value, n in sorted(split.counts.items(), key=lambda vn: (-vn[1], vn[0])):
         parts.append(
             ngettext(
-                "%(n)s of %(total)s expert says “%(label)s”",
+                "%(n)s of %(total)s experts says “%(label)s”",
                 "%(n)s of %(total)s experts say “%(label)s”",
                 n,
             )
