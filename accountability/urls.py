@@ -12,6 +12,8 @@ urlpatterns = [
 urlpatterns += i18n_patterns(
     path("admin/assessments/tools/", include("assessments.admin.tools.urls")),
     path("admin/assessments/", include("assessments.admin.workspace.urls")),
+    path("admin/assessments/chair/", include("assessments.admin.workspace.chair_urls")),
+    path("admin/assessments/staff/", include("assessments.admin.workspace.staff_urls")),
     path("admin/", admin.site.urls),
     path("", include("assessments.web.urls")),
     prefix_default_language=True,

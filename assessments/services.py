@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
@@ -320,6 +321,74 @@ def restore_rating(*, actor, rating: Rating, history_id: int, reason: str) -> Ra
     )
 
 
+def confirm_ratings(
+    *,
+    actor,
+    ratings: Iterable[Rating],
+    reason: str,
+    expected_revisions: Mapping[int, int] | None = None,
+) -> list[Rating]:
+    """Confirm carried-over consensus ratings as re-examined, all with one reason.
+
+    The value and justification stay; `carried_over` goes to False and each rating gets
+    its own history entry (who, when, this reason). All or nothing: one rating the actor
+    may not confirm, one in a published round, or one changed since the caller read it
+    (`expected_revisions`: {rating id: revision seen}) refuses the whole selection. A
+    caller that reads and confirms in one go (the command) passes no revisions: what is
+    locked here is what gets confirmed. Ratings already confirmed are left as they are.
+    """
+    reason = _reason(reason)
+    ids = sorted({r.pk for r in ratings})
+    if not ids:
+        raise InvalidInput(
+            _("Choose at least one rating to confirm."), errors={"ratings": [_("Required.")]}
+        )
+    with transaction.atomic():
+        # Locked in id order, so two bulk confirms of overlapping selections cannot deadlock.
+        rows = list(
+            Rating.objects.select_for_update(of=("self",))
+            .filter(pk__in=ids)
+            .select_related("assessment__round__methodology", "assessment__process", "dimension")
+            .order_by("pk")
+        )
+        if len(rows) != len(ids):
+            raise InvalidInput(_("Some of the chosen ratings no longer exist; nothing was saved."))
+        for round_ in {r.assessment.round_id: r.assessment.round for r in rows}.values():
+            _ensure_open(round_)
+        allowed: dict[int, bool] = {}
+        for row in rows:
+            a = row.assessment
+            if a.pk not in allowed:
+                allowed[a.pk] = permissions.can_set_consensus(actor, a)
+            _allow(
+                allowed[a.pk],
+                _(
+                    "Only the chair of a panel covering %(process)s may confirm its ratings; "
+                    "nothing was saved."
+                )
+                % {"process": a.title},
+            )
+            if expected_revisions is not None:
+                if row.pk not in expected_revisions:
+                    raise PreconditionRequired(
+                        _("Say which revision of each rating you confirm; nothing was saved.")
+                    )
+                try:
+                    _check_revision(row, expected_revisions[row.pk], RATING_FIELDS)
+                except StaleWrite as exc:
+                    exc.message = f"{a.title}, {row.dimension}: {exc.message}"
+                    exc.args = (exc.message,)
+                    raise
+        confirmed = []
+        for row in rows:
+            if not row.carried_over:
+                continue
+            row.carried_over = False
+            _save(row, actor=actor, reason=reason)
+            confirmed.append(row)
+        return confirmed
+
+
 def rating_disagreements(assessment_ids: Iterable[int]) -> dict[tuple[int, int], dict[int, int]]:
     """(assessment, dimension) → {value: how many experts}, where experts rated differently."""
     counts: dict[tuple[int, int], dict[int, int]] = {}
@@ -568,35 +637,79 @@ def transition_round(*, actor, round_: Round, to: str, reason: str) -> Round:
         return row
 
 
-def publication_problems(round_: Round) -> tuple[list[str], int]:
-    """What stands in the way of publishing: missing or unconfirmed ratings; and open threads."""
-    problems = []
+@dataclass(frozen=True)
+class Blocker:
+    """One thing that stands in the way of publishing, said in words, with where it is."""
+
+    kind: str  # "empty", "carried", "missing" or "thread"
+    message: str
+    assessment_id: int | None = None
+    dimension_id: int | None = None
+    thread_id: int | None = None
+
+
+def publication_checklist(round_: Round) -> list[Blocker]:
+    """Every blocker of publishing a round, in the order of the study: per process its
+    carried-over ratings and missing ones, then each open discussion thread."""
     dimensions = list(round_.methodology.dimensions.all())
-    assessments = (
+    assessments = list(
         ProcessAssessment.objects.for_round(round_)
-        .annotate(
-            rated=Count("ratings", filter=Q(ratings__carried_over=False), distinct=True),
-            carried=Count("ratings", filter=Q(ratings__carried_over=True), distinct=True),
-        )
-        .select_related("process")
+        .select_related("process__pair")
+        .prefetch_related("ratings")
+        .order_by("process__pair__position", "position", "pk")
     )
     if not assessments:
-        problems.append(_("The round has no processes."))
+        return [Blocker("empty", _("The round has no processes."))]
+    blockers = []
     for a in assessments:
-        if a.carried:
-            problems.append(
-                _("%(process)s: %(n)s rating(s) carried over and not re-examined.")
-                % {"process": a.process.code, "n": a.carried}
+        ratings = {r.dimension_id: r for r in a.ratings.all()}
+        carried = [d for d in dimensions if d.pk in ratings and ratings[d.pk].carried_over]
+        missing = [d for d in dimensions if d.pk not in ratings]
+        if carried:
+            blockers.append(
+                Blocker(
+                    "carried",
+                    _("%(process)s: carried over and not re-examined on %(dimensions)s.")
+                    % {"process": a.title, "dimensions": ", ".join(d.name for d in carried)},
+                    assessment_id=a.pk,
+                    dimension_id=carried[0].pk,
+                )
             )
-        elif a.rated < len(dimensions):
-            problems.append(
-                _("%(process)s: a consensus rating is missing on %(n)s dimension(s).")
-                % {"process": a.process.code, "n": len(dimensions) - a.rated}
+        if missing:
+            blockers.append(
+                Blocker(
+                    "missing",
+                    _("%(process)s: no consensus rating on %(dimensions)s.")
+                    % {"process": a.title, "dimensions": ", ".join(d.name for d in missing)},
+                    assessment_id=a.pk,
+                    dimension_id=missing[0].pk,
+                )
             )
-    open_threads = Thread.objects.filter(
-        assessment__round=round_, status=Thread.Status.OPEN
-    ).count()
-    return problems, open_threads
+    threads = (
+        Thread.objects.filter(assessment__round=round_, status=Thread.Status.OPEN)
+        .select_related("assessment")
+        .order_by("created_at", "pk")
+    )
+    for t in threads:
+        blockers.append(
+            Blocker(
+                "thread",
+                _("Open discussion on %(process)s: “%(title)s”.")
+                % {"process": t.assessment.title, "title": t.title},
+                assessment_id=t.assessment_id,
+                dimension_id=t.dimension_id,
+                thread_id=t.pk,
+            )
+        )
+    return blockers
+
+
+def publication_problems(round_: Round) -> tuple[list[str], int]:
+    """What stands in the way of publishing: missing or unconfirmed ratings, in words; and
+    how many discussion threads are open (staff may publish over them)."""
+    checklist = publication_checklist(round_)
+    problems = [b.message for b in checklist if b.kind != "thread"]
+    return problems, sum(1 for b in checklist if b.kind == "thread")
 
 
 def publish_round(

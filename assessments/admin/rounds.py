@@ -29,6 +29,7 @@ from .forms import (
     LifecycleForm,
 )
 from .mixins import FrozenRoundMixin, ServiceAdminMixin, VisibleFilter, VisibleRowsMixin
+from .workspace import chair, staff
 
 # --- Rounds and their assessments --------------------------------------------
 
@@ -36,7 +37,8 @@ from .mixins import FrozenRoundMixin, ServiceAdminMixin, VisibleFilter, VisibleR
 class PanelMembershipInline(admin.TabularInline):
     model = PanelMembership
     extra = 1
-    autocomplete_fields = ["user"]
+    # A plain list of users, not the autocomplete: that asks the user admin, which is the
+    # superuser's, and answered staff "The results could not be loaded".
 
 
 @admin.register(Panel)
@@ -120,6 +122,10 @@ class RoundAdmin(ServiceAdminMixin, VisibleRowsMixin, SimpleHistoryAdmin, Transl
         if round_ is not None:
             extra_context.update(self._overview_context(request.user, round_))
             extra_context["lifecycle_actions"] = self._actions_for(request, round_)
+            if permissions.can_manage_rounds(request.user) and not round_.is_frozen:
+                extra_context["onboard_url"] = reverse("panel_staff:onboard", args=[round_.pk])
+            if permissions.can_chair_round(request.user, round_):
+                extra_context["chair_url"] = reverse("panel_chair:sheet", args=[round_.pk])
             # Charts and comparisons are drawn from every pair: not for a partial panel.
             extra_context["figures_visible"] = permissions.can_see_figures(request.user, round_)
             if extra_context["figures_visible"]:
@@ -160,8 +166,11 @@ class RoundAdmin(ServiceAdminMixin, VisibleRowsMixin, SimpleHistoryAdmin, Transl
             ),
         }
         if whole and not round_.is_frozen:
-            problems, _open = services.publication_problems(round_)
-            context["publication_problems"] = problems
+            context["publication_problems"] = [
+                chair.blocker_link(round_, b)
+                for b in services.publication_checklist(round_)
+                if b.kind != "thread"  # listed with their links below
+            ]
         return context
 
     def _actions_for(self, request, round_: Round) -> list[tuple[str, str]]:
@@ -183,7 +192,11 @@ class RoundAdmin(ServiceAdminMixin, VisibleRowsMixin, SimpleHistoryAdmin, Transl
             raise Http404
         if not permissions.can_manage_rounds(request.user):
             raise PermissionDenied
-        form = LifecycleForm(request.POST or None, initial={"action": request.GET.get("action")})
+        form = LifecycleForm(
+            request.POST or None,
+            # The next round assesses the year after; staff change it if a year is skipped.
+            initial={"action": request.GET.get("action"), "year": round_.year + 1},
+        )
         action = request.POST.get("action") or request.GET.get("action")
         if action not in dict(LifecycleForm.ACTIONS):
             raise Http404
@@ -192,8 +205,12 @@ class RoundAdmin(ServiceAdminMixin, VisibleRowsMixin, SimpleHistoryAdmin, Transl
             try:
                 result = self._run_lifecycle(request.user, round_, data)
             except services.PublishBlocked as exc:
+                # Each blocker is listed above with its link; say here only what is not.
+                listed = {b.message for b in services.publication_checklist(round_)}
+                form.add_error(None, exc.message)
                 for problem in exc.problems:
-                    form.add_error(None, problem)
+                    if problem not in listed:
+                        form.add_error(None, problem)
             except services.DomainError as exc:
                 form.add_error(None, exc.message)
             else:
@@ -205,7 +222,9 @@ class RoundAdmin(ServiceAdminMixin, VisibleRowsMixin, SimpleHistoryAdmin, Transl
                 return HttpResponseRedirect(
                     reverse("admin:assessments_round_change", args=[result.pk])
                 )
-        problems, open_threads = services.publication_problems(round_)
+        checklist = services.publication_checklist(round_)
+        problems = [chair.blocker_link(round_, b) for b in checklist if b.kind != "thread"]
+        open_threads = sum(1 for b in checklist if b.kind == "thread")
         context = {
             **self.admin_site.each_context(request),
             "opts": self.model._meta,
@@ -215,6 +234,8 @@ class RoundAdmin(ServiceAdminMixin, VisibleRowsMixin, SimpleHistoryAdmin, Transl
             "action": action,
             "problems": problems if action == "publish" else [],
             "open_threads": open_threads,
+            "threads_url": reverse("panel_chair:sheet", args=[round_.pk]) + "?show=threads",
+            "carried": staff.carried_over(round_) if action == "next" else None,
         }
         return TemplateResponse(request, "admin/assessments/round/lifecycle.html", context)
 

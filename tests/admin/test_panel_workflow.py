@@ -155,7 +155,7 @@ def test_staff_publish_from_the_round_page_and_blocks_are_explained(open_round, 
     client.post(lifecycle, {"action": "review", "reason": "done rating"})
     response = client.post(lifecycle, {"action": "publish", "reason": "approved"})
     assert response.status_code == 200
-    assert "consensus rating is missing on 3 dimension" in response.content.decode()
+    assert "no consensus rating on demand, motivation, enforcement" in response.content.decode()
     rate(assessment, demand=1, motivation=0, enforcement=0)
     thread = services.start_thread(actor=chair, assessment=assessment, body="Sure?")
     response = client.post(lifecycle, {"action": "publish", "reason": "approved"})

@@ -175,6 +175,14 @@ RULES: dict[str, Rule] = {
     "assessment_tools:import-status": Rule("admin", ok=404),  # no such import
     "assessment_tools:export": ADMIN,
     "assessment_tools:progress": ADMIN,
+    # the chair's view of a round (its POST addresses answer a GET with 405)
+    "panel_chair:sheet": Rule("admin", scope="round", needs="chair"),
+    "panel_chair:consensus": Rule("admin", scope="round", needs="chair", ok=405),
+    "panel_chair:confirm": Rule("admin", scope="round", needs="chair", ok=405),
+    "panel_chair:reply": Rule("admin", scope="round", needs="chair", ok=405),
+    "panel_chair:resolve": Rule("admin", scope="round", needs="chair", ok=405),
+    # staff screens
+    "panel_staff:onboard": Rule("admin", scope="round", needs="staff", frozen=True),
 }
 
 
@@ -345,6 +353,17 @@ def concrete(address: Address, world: World, state: str) -> list[tuple[str, Rule
         act = world.rows["assessments.legalact"][state]
         edition = act.editions.first()
         query = {"edition": edition.pk if edition else 0}
+    elif key in ("panel_chair:sheet", "panel_chair:confirm", "panel_staff:onboard"):
+        kwargs = {"round_id": round_.pk}
+    elif key == "panel_chair:consensus":
+        rating = world.rows["assessments.rating"][state]
+        kwargs = {
+            "round_id": round_.pk,
+            "assessment_id": rating.assessment_id,
+            "dimension_id": rating.dimension_id,
+        }
+    elif key in ("panel_chair:reply", "panel_chair:resolve"):
+        kwargs = {"round_id": round_.pk, "thread_id": world.rows["assessments.thread"][state].pk}
     elif key == "assessment_tools:compare":
         query = {"before": _round_key(published), "after": _round_key(round_)}
     elif key == "assessment_tools:round-charts":
