@@ -33,7 +33,7 @@ from drf_spectacular.utils import (
     extend_schema,
     extend_schema_view,
 )
-from drf_spectacular.views import SpectacularAPIView
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 from knox import views as knox_views
 from rest_framework import mixins, routers, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -51,8 +51,10 @@ from assessments.models import Round
 
 from . import caching, filters, payloads
 from . import serializers as s
+from .errors import PROBLEM_JSON
 from .i18n import UnknownLanguage, accepted_language, requested_language
 from .permissions import (
+    ContributorOrReadOnly,
     IsAuthenticatedOrReadOnly,
     IsOwnExpertRating,
     figure_rounds,
@@ -88,8 +90,21 @@ VERSION = OpenApiParameter(
 
 
 def validated(serializer_class: type[serializers.Serializer], data: Any, **kwargs: Any) -> Any:
+    """The input, validated; a row named in it that the user may not see is a 404.
+
+    A 404 and not a 400: an expert naming another panel's assessment is refused for
+    who she is, not for what she typed, and the answer must not say whether it exists.
+    """
     serializer = serializer_class(data=data, **kwargs)
-    serializer.is_valid(raise_exception=True)
+    if not serializer.is_valid():
+        unseen = {
+            name: serializer.errors[name]
+            for name, codes in ValidationError(serializer.errors).get_codes().items()
+            if isinstance(codes, list) and "does_not_exist" in codes
+        }
+        if unseen:
+            raise NotFound(unseen)
+        raise ValidationError(serializer.errors)
     return serializer.validated_data
 
 
@@ -138,7 +153,27 @@ def get_round(user: Any, year: int, version: int | None, *, figures: bool = Fals
     return round_
 
 
-class ApiMixin:
+class JsonErrors:
+    """Errors as problem details, and OPTIONS as JSON, whatever renderer the view has."""
+
+    def finalize_response(
+        self, request: Request, response: HttpResponse, *args: Any, **kwargs: Any
+    ) -> HttpResponse:
+        # Errors, and what OPTIONS describes, are JSON whatever format was asked for: a
+        # CSV renderer can say neither what failed nor what an endpoint takes.
+        if isinstance(response, Response) and (
+            response.status_code >= 400 or request.method == "OPTIONS"
+        ):
+            accepted = getattr(request, "accepted_renderer", None)
+            if accepted is not None and not isinstance(accepted, JSONRenderer):
+                request.accepted_renderer = JSONRenderer()
+                request.accepted_media_type = JSONRenderer.media_type
+            if response.status_code >= 400:
+                response.content_type = PROBLEM_JSON
+        return super().finalize_response(request, response, *args, **kwargs)  # type: ignore[misc]
+
+
+class ApiMixin(JsonErrors):
     """What every API view does: speak the request's language, answer 304 to a fresh copy.
 
     The response is rendered inside the language, so that lazily translated
@@ -193,20 +228,9 @@ class ApiMixin:
                 not_modified[header] = response[header]
         return not_modified
 
-    def finalize_response(
-        self, request: Request, response: HttpResponse, *args: Any, **kwargs: Any
-    ) -> HttpResponse:
-        # Errors are JSON whatever format was asked for: a CSV renderer can't say what failed.
-        if isinstance(response, Response) and response.status_code >= 400:
-            accepted = getattr(request, "accepted_renderer", None)
-            if accepted is not None and not isinstance(accepted, JSONRenderer):
-                request.accepted_renderer = JSONRenderer()
-                request.accepted_media_type = JSONRenderer.media_type
-        return super().finalize_response(request, response, *args, **kwargs)  # type: ignore[misc]
-
 
 class ReadOnlyViewSet(ApiMixin, viewsets.ReadOnlyModelViewSet):
-    permission_classes = [IsAuthenticatedOrReadOnly]
+    permission_classes = [IsAuthenticatedOrReadOnly, ContributorOrReadOnly]
     # Ids up to 18 digits, codes as slugs: anything else is the catch-all 404, never a
     # database error (SQLite overflows on huge integers, PostgreSQL refuses NUL).
     lookup_value_regex = "[0-9]{1,18}"
@@ -255,7 +279,15 @@ class ApiRootView(ApiMixin, routers.APIRootView):
         return response
 
 
-class SchemaView(SpectacularAPIView):
+class DocsView(JsonErrors, SpectacularSwaggerView):
+    pass
+
+
+class RedocView(JsonErrors, SpectacularRedocView):
+    pass
+
+
+class SchemaView(JsonErrors, SpectacularAPIView):
     """The OpenAPI schema; in English unless `?lang=` asks otherwise (choice labels)."""
 
     @extend_schema(exclude=True)
@@ -599,7 +631,7 @@ class RatingViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, Revisioned
 class ExpertRatingViewSet(RatingViewSet):
     serializer_class = s.ExpertRatingSerializer
     filterset_class = filters.ExpertRatingFilter
-    permission_classes = [IsAuthenticatedOrReadOnly, IsOwnExpertRating]
+    permission_classes = [IsAuthenticatedOrReadOnly, ContributorOrReadOnly, IsOwnExpertRating]
     service = staticmethod(services.record_expert_rating)
     model = models.ExpertRating
 
@@ -798,7 +830,7 @@ class ThreadViewSet(mixins.CreateModelMixin, ReadOnlyViewSet):
         if data.get("parent"):
             parent = visible_comments(request.user).filter(pk=data["parent"]).first()
             if parent is None:
-                raise ValidationError({"parent": [_("No such comment.")]})
+                raise NotFound({"parent": [_("No such comment.")]})
         comment = services.reply(
             actor=request.user, thread=thread, body=data["body"], parent=parent
         )

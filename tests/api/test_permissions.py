@@ -213,20 +213,21 @@ def _writes(world):
     }
 
 
-# 401: log in first; 400: the assessment named in the body "does not exist" for this role;
-# 404: the object in the address is not visible; 403: visible, but the role may not.
+# 401: log in first; 403 for an API reader: her role writes nothing, whatever she names;
+# 404: the object in the address, or the assessment named in the body, is not visible
+# (the same answer as for one that does not exist); 403: visible, but the role may not.
 WRITES = {
     #                   anonymous reader outsider expert chair staff
-    "consensus rating": (401, 400, 400, 403, 201, 201),
-    "expert rating": (401, 400, 400, 201, 201, 403),
-    "assessment text": (401, 404, 404, 403, 200, 200),
-    "cite an act": (401, 400, 400, 201, 201, 201),
-    "change a citation": (401, 404, 404, 403, 200, 200),
-    "remove a citation": (401, 404, 404, 403, 204, 204),
-    "start a thread": (401, 400, 400, 201, 201, 201),
-    "reply": (401, 404, 404, 201, 201, 201),
-    "resolve": (401, 404, 404, 200, 200, 200),
-    "move the round": (401, 404, 404, 403, 403, 200),
+    "consensus rating": (401, 403, 404, 403, 201, 201),
+    "expert rating": (401, 403, 404, 201, 201, 403),
+    "assessment text": (401, 403, 404, 403, 200, 200),
+    "cite an act": (401, 403, 404, 201, 201, 201),
+    "change a citation": (401, 403, 404, 403, 200, 200),
+    "remove a citation": (401, 403, 404, 403, 204, 204),
+    "start a thread": (401, 403, 404, 201, 201, 201),
+    "reply": (401, 403, 404, 201, 201, 201),
+    "resolve": (401, 403, 404, 200, 200, 200),
+    "move the round": (401, 403, 404, 403, 403, 200),
 }
 
 
@@ -242,7 +243,8 @@ def test_each_role_may_change_only_what_its_role_allows(make_world, users, as_us
             response = getattr(as_user(users[role]), method)(url, body, format="json", **headers)
             statuses.append(response.status_code)
             if response.status_code >= 400:
-                assert set(response.json()) >= {"status", "code", "detail"}
+                assert response["Content-Type"] == "application/problem+json"
+                assert set(response.json()) >= {"type", "title", "status", "code", "detail"}
             transaction.savepoint_rollback(sid)
     assert tuple(statuses) == WRITES[action]
 
