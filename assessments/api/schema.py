@@ -23,8 +23,7 @@ LANG_PARAMETER = OpenApiParameter(
     OpenApiParameter.QUERY,
     enum=LANGUAGES,
     description=(
-        "Language of names and texts. Without it the Accept-Language header decides, "
-        "then Kyrgyz (the study's language)."
+        "Language of names and texts. Without it the Accept-Language header decides, then English."
     ),
 )
 
