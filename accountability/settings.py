@@ -92,6 +92,8 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "accountability.urls"
+# Under /api/ a CSRF failure is a problem details answer; elsewhere Django's page.
+CSRF_FAILURE_VIEW = "accountability.views.csrf_failure"
 WSGI_APPLICATION = "accountability.wsgi.application"
 
 TEMPLATES = [
@@ -190,6 +192,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "assessments.api.negotiation.ContentNegotiation",
     "DEFAULT_FILTER_BACKENDS": [
         "django_filters.rest_framework.DjangoFilterBackend",
         "rest_framework.filters.OrderingFilter",

@@ -391,6 +391,16 @@ def panel_role(user: User, assessment: ProcessAssessment) -> str | None:
     return None
 
 
+def can_contribute(user: User) -> bool:
+    """Whether the user's role writes at all: staff, chairs and panel members (API readers
+    and the public only read). Which rows she may write is for the predicates below."""
+    if is_staff_member(user):
+        return True
+    return bool(user.is_authenticated and user.is_active) and (
+        _in_group(user, CHAIR) or _in_group(user, EXPERT)
+    )
+
+
 def can_view_round(user: User, round_: Round) -> bool:
     return visible_rounds(user).filter(pk=round_.pk).exists()
 

@@ -124,22 +124,28 @@ def _check_revision(obj, expected: int | None, fields: Iterable[str]) -> None:
         )
     if int(expected) != obj.revision:
         by, at = _last_change(obj)
-        raise StaleWrite(
-            _(
+        if int(expected) == 0:  # the caller meant to create it (revision 0: no row yet)
+            message = _(
+                "This exists already (revision %(now)s, last changed by %(by)s). Nothing "
+                "was saved: review it, and change it if you still need to."
+            )
+        else:
+            message = _(
                 "Someone else changed this since you opened it (now revision %(now)s, "
                 "yours %(yours)s; last changed by %(by)s). Nothing was saved: "
                 "review their change and try again."
             )
-            % {"now": obj.revision, "yours": expected, "by": by or _("an unknown user")},
+        raise StaleWrite(
+            message % {"now": obj.revision, "yours": expected, "by": by or _("an unknown user")},
             current=_snapshot(obj, fields),
             changed_by=by,
             changed_at=at,
         )
 
 
-def _save(obj, *, actor, reason: str, bump: bool = True) -> None:
+def _save(obj, *, actor, reason: str, bump: bool = True, exclude: Iterable[str] = ()) -> None:
     try:
-        obj.full_clean()
+        obj.full_clean(exclude=list(exclude) or None)
     except ValidationError as exc:
         errors = exc.message_dict
         raise InvalidInput(
@@ -212,10 +218,15 @@ def _write_rating(
         _set_texts(row, "justification", justification)
         try:
             with transaction.atomic():
-                _save(row, actor=actor, reason=reason)
+                # The uniqueness of (assessment, dimension[, expert]) is left to the database:
+                # checked here, a concurrent creator's row would read as bad input (400)
+                # instead of the lost race it is (412 with her row, below).
+                _save(row, actor=actor, reason=reason, exclude=("dimension",))
         except IntegrityError as exc:
             # Someone created it between our read and our insert.
-            current = model.objects.get(**lookup)
+            current = model.objects.filter(**lookup).first()
+            if current is None:
+                raise
             by, at = _last_change(current)
             raise StaleWrite(
                 _("Someone else rated this at the same moment; nothing was saved."),

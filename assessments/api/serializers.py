@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -567,6 +568,10 @@ class SeriesQuerySerializer(serializers.Serializer):
 @extend_schema_field({"type": "integer", "minimum": 1, "maximum": MAX_ID})
 class _AssessmentField(serializers.PrimaryKeyRelatedField):
     """An assessment the requesting user may see; others read as 'does not exist'."""
+
+    default_error_messages = {
+        "does_not_exist": _("No process assessment with this id that you may see."),
+    }
 
     def get_queryset(self) -> Any:
         return self.context["view"].visible_assessments()

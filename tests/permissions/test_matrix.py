@@ -136,7 +136,8 @@ RULES: dict[str, Rule] = {
     "api:thread-resolve": API_POST_ONLY,
     "api:comment-list": API,
     "api:comment-detail": Rule("api", scope="internal"),
-    "api/v1/^.*$": Rule("api", ok=404),
+    "api/v1/^[\\s\\S]*$": Rule("api", ok=404),
+    "api-not-found": Rule("api", ok=404),  # /api/ outside v1
     # the admin site
     "admin:index": ADMIN,
     "admin:login": Rule("login"),
@@ -403,8 +404,10 @@ def concrete(address: Address, world: World, state: str) -> list[tuple[str, Rule
         kwargs = {"pk": world.rows[API_ROWS[key]][state].pk}
     elif key in ("api:thread-comments", "api:thread-resolve"):
         kwargs = {"pk": world.rows["assessments.thread"][state].pk}
-    elif key == "api/v1/^.*$":
-        return [("/api/v1/nowhere/", rule)]
+    elif key == "api/v1/^[\\s\\S]*$":
+        return [("/api/v1/nowhere/", rule), ("/api/v1/pairs/%0A/", rule)]
+    elif key == "api-not-found":
+        return [("/api/v2/pairs/", rule), ("/api/%0A", rule)]
     elif key == "admin/(?P<url>.*)$":
         return [(reverse("admin:index") + "nowhere/", rule)]
     if address.suffix:
