@@ -141,16 +141,26 @@ class RoundAdmin(ServiceAdminMixin, VisibleRowsMixin, SimpleHistoryAdmin, Transl
         a member of a panel covering some pairs sees those pairs, their threads and their
         indices, and no figure computed from pairs she does not see."""
         whole = permissions.can_see_figures(user, round_)
-        report = selectors.round_report(round_).as_dict()
+        report = selectors.round_report(round_).as_dict(with_uncertainty=True)
+        expert_ratings = permissions.visible_expert_ratings(user)
         overview = selectors.round_overview(
             round_,
             assessments=permissions.visible_assessments(user),
-            expert_ratings=permissions.visible_expert_ratings(user),
+            expert_ratings=expert_ratings,
         )
         if not whole:
+            # A pair's interval and agreement come from that pair's experts alone: hers to
+            # see; the round's, the dimensions' and the principals' need every pair.
             pairs = {entry["pair"].code for entry in overview}
+            agreement = report["uncertainty"]["agreement"]
             report = {
                 "pairs": [p for p in report["pairs"] if p["pair"] in pairs],
+                "uncertainty": {
+                    "expert_ratings": report["uncertainty"]["expert_ratings"],
+                    "agreement": {
+                        "pairs": [a for a in agreement["pairs"] if a["pair"] in pairs],
+                    },
+                },
                 "partial": True,
             }
         threads = permissions.visible_threads(
@@ -159,6 +169,7 @@ class RoundAdmin(ServiceAdminMixin, VisibleRowsMixin, SimpleHistoryAdmin, Transl
         context = {
             "report": report,
             "overview": overview,
+            "largest_splits": selectors.largest_splits(round_, expert_ratings),
             "open_threads": list(
                 threads.select_related("assessment__process", "created_by", "dimension").order_by(
                     "created_at"
