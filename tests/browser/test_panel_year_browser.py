@@ -217,7 +217,8 @@ def test_a_whole_year_through_the_screens(
         assert row.locator('[data-figure="pair-index"]').inner_text() == shown(pair["index"])
     for dimension in expected["dimensions"]:
         cell_total = public.locator(
-            f'#dimension-totals tr[data-dimension="{dimension["dimension"]}"] td.num'
+            f'#dimension-totals tr[data-dimension="{dimension["dimension"]}"] '
+            '[data-figure="dimension-total"]'
         )
         assert cell_total.inner_text() == shown(dimension["total"])
 
@@ -227,7 +228,7 @@ def test_a_whole_year_through_the_screens(
     chair.locator(f"#c{recall.pk}-{rules.pk} a.history").click()
     history = chair.locator("#change-history")
     shoot(chair, screenshots, "rating-history-en")
-    expect(history).to_contain_text("nurlan")
+    expect(history).to_contain_text("Nurlan Asanov")
     expect(history).to_contain_text("the panel found no procedure law")
     expect(history).to_contain_text("cite the article, as the thread asked")
     expect(history).to_contain_text("A right without a procedure law")  # old
