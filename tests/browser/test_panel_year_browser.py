@@ -87,7 +87,7 @@ def lifecycle(page, live_server, round_, action: str, reason: str) -> None:
         f"{live_server.url}/en/admin/assessments/round/{round_.pk}/lifecycle/?action={action}"
     )
     page.fill("textarea[name=reason]", reason)
-    page.click("form input[type=submit].default")
+    page.click("form button[type=submit].default")
 
 
 def test_a_whole_year_through_the_screens(
@@ -102,7 +102,7 @@ def test_a_whole_year_through_the_screens(
     expect(staff.locator("input[name=year]")).to_have_value("2017")
     expect(staff.locator(".carried-summary")).to_contain_text("carried over, not re-examined")
     staff.fill("textarea[name=reason]", "yearly round")
-    staff.click("form input[type=submit].default")
+    staff.click("form button[type=submit].default")
     expect(staff.locator(".messagelist")).to_contain_text("draft")
     y2017 = Round.objects.get(year=2017)
 
