@@ -325,3 +325,28 @@ def test_staff_save_every_other_page_with_inlines_as_the_browser_sends_it(work, 
     assert response.status_code == 302, _errors(response)
     obj.refresh_from_db()
     assert getattr(obj, field) == "Renamed"
+
+
+# --- words, not codes, in the lists (Kyrgyz and Russian screens) ------------------------
+
+
+@pytest.mark.parametrize("language,present", [("ky", "Бар"), ("ru", "Есть")])
+def test_the_lists_say_ratings_in_the_scales_words_not_codes(
+    work, thread, staff, language, present
+):
+    client = client_for(staff)
+    pages = {
+        "processassessment": client.get(
+            url("admin:assessments_processassessment_changelist", language=language)
+        ),
+        "rating": client.get(url("admin:assessments_rating_changelist", language=language)),
+        "thread": client.get(url("admin:assessments_thread_changelist", language=language)),
+    }
+    for name, response in pages.items():
+        html = response.content.decode()
+        assert response.status_code == 200, name
+        assert "rules=" not in html and "dimension__code" not in html, name
+        assert work.process.code not in html, name
+    assert present in pages["processassessment"].content.decode()
+    assert present in pages["rating"].content.decode()
+    assert "Шайлоо" in pages["thread"].content.decode()  # the process by its title
