@@ -136,7 +136,12 @@ def _count_per_assessment(rows: QuerySet) -> Coalesce:
 
 @admin.register(ProcessAssessment)
 class ProcessAssessmentAdmin(
-    ServiceAdminMixin, VisibleRowsMixin, FrozenRoundMixin, SimpleHistoryAdmin, TranslationAdmin
+    ServiceAdminMixin,
+    VisibleRowsMixin,
+    FrozenRoundMixin,
+    history.HistoryInWordsMixin,
+    SimpleHistoryAdmin,
+    TranslationAdmin,
 ):
     form = AssessmentForm
     list_display = [
@@ -482,7 +487,13 @@ class RatingAdmin(
 
 
 @admin.register(ExpertRating)
-class ExpertRatingAdmin(ServiceAdminMixin, VisibleRowsMixin, FrozenRoundMixin, SimpleHistoryAdmin):
+class ExpertRatingAdmin(
+    ServiceAdminMixin,
+    VisibleRowsMixin,
+    FrozenRoundMixin,
+    history.HistoryInWordsMixin,
+    SimpleHistoryAdmin,
+):
     form = ExpertRatingForm
     round_path = "assessment__round"
     list_display = ["assessment", "dimension", "expert", "value_words", "revision", "updated_at"]
@@ -545,6 +556,7 @@ class CitationAdmin(
     ServiceAdminMixin,
     VisibleRowsMixin,
     FrozenRoundMixin,
+    history.HistoryInWordsMixin,
     SimpleHistoryAdmin,
     TranslationAdmin,
 ):

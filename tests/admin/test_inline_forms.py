@@ -350,3 +350,24 @@ def test_the_lists_say_ratings_in_the_scales_words_not_codes(
     assert present in pages["processassessment"].content.decode()
     assert present in pages["rating"].content.decode()
     assert "Шайлоо" in pages["thread"].content.decode()  # the process by its title
+
+
+def test_histories_say_who_when_what_and_why_in_words(work, chair, staff):
+    services.update_assessment(
+        actor=chair,
+        assessment=work,
+        changes={"verdict": "works", "justification_ru": "Работает"},
+        reason="panel meeting",
+        expected_revision=1,
+    )
+    client = client_for(staff)
+    response = client.get(
+        url("admin:assessments_processassessment_history", work.pk, language="ru")
+    )
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "panel meeting" in html and "chair" in html
+    assert "None" not in html and "→ works" not in html  # the verdict by its label
+    assert "(Русский)" in html or "(Russian)" in html
+    with translation.override("ru"):
+        assert str(ProcessAssessment.Verdict.WORKS.label) in html
