@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, OuterRef, Prefetch, QuerySet, Subquery
@@ -89,6 +90,22 @@ class RatingInline(ReverificationDisplay, FrozenInlineMixin, TranslationTabularI
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("dimension")
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        if obj is not None and "value" in formset.form.base_fields:
+            formset.form.base_fields["value"] = scale_field(obj.round.methodology)
+        return formset
+
+
+def scale_field(methodology) -> forms.TypedChoiceField:
+    """The rating as the methodology's words (Бар / Жок), never a bare number box."""
+    return forms.TypedChoiceField(
+        label=_("rating"),
+        choices=[("", "—"), *((str(v), label) for v, label in scale(methodology))],
+        coerce=int,
+        error_messages={"invalid_choice": _("%(value)s is not on this methodology's scale.")},
+    )
 
 
 class CitationInline(ReverificationDisplay, FrozenInlineMixin, TranslationTabularInline):
@@ -396,6 +413,12 @@ class RatingAdmin(
     @admin.display(description=_("rating"), ordering="value")
     def value_words(self, obj):
         return value_label(scale(obj.assessment.round.methodology), obj.value)
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        if obj is not None and "value" in form.base_fields:
+            form.base_fields["value"] = scale_field(obj.assessment.round.methodology)
+        return form
 
     @admin.display(description=_("carried over, not re-examined"), ordering="carried_over")
     def carried_over_words(self, obj):

@@ -371,3 +371,19 @@ def test_histories_say_who_when_what_and_why_in_words(work, chair, staff):
     assert "(Русский)" in html or "(Russian)" in html
     with translation.override("ru"):
         assert str(ProcessAssessment.Verdict.WORKS.label) in html
+
+
+def test_the_chair_picks_the_consensus_from_the_scales_words(work, chair):
+    client = client_for(chair)
+    for address in (
+        url("admin:assessments_processassessment_change", work.pk, language="ky"),
+        url(
+            "admin:assessments_rating_change",
+            Rating.objects.get(assessment=work, dimension__code="rules").pk,
+            language="ky",
+        ),
+    ):
+        html = client.get(address).content.decode()
+        assert '<option value="1" selected>Бар</option>' in html
+        assert '<option value="0">Жок</option>' in html
+        assert 'type="number" name="value"' not in html and '-value" type="number"' not in html
