@@ -730,10 +730,13 @@ def expert_panel_view(assessment: ProcessAssessment) -> list[dict[str, Any]]:
         split: dict[int, int] = defaultdict(int)
         for e in ratings:
             split[e.value] += 1
+            e.label = labels.get(e.value, e.value)  # the scale's word, not the number
+        agreed = consensus.get(d.pk)
         rows.append(
             {
                 "dimension": d,
-                "consensus": consensus.get(d.pk),
+                "consensus": agreed,
+                "consensus_label": labels.get(agreed.value, agreed.value) if agreed else "",
                 "experts": ratings,
                 "split": " / ".join(
                     f"{n} {labels.get(v, v)}" for v, n in sorted(split.items(), reverse=True)

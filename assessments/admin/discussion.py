@@ -89,7 +89,7 @@ class ThreadAdmin(ServiceAdminMixin, VisibleRowsMixin, FrozenRoundMixin, admin.M
 
     @admin.display(description=_("process"))
     def process(self, obj):
-        return obj.assessment.process.code
+        return obj.assessment.title
 
     @admin.display(description=_("comments"), ordering="comment_count")
     def comment_count(self, obj):

@@ -15,7 +15,9 @@ class ReasonMixin(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2, "cols": 60}),
         help_text=_("Kept in the history with who changed what, and when."),
     )
-    expected_revision = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    expected_revision = forms.IntegerField(
+        label=_("revision you edited"), widget=forms.HiddenInput, required=False
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -72,7 +74,9 @@ def stale_message(current, expected: int) -> str:
 class RevisionInlineForm(forms.ModelForm):
     """Inline rows carry their own revision; the reason comes from the page's form."""
 
-    expected_revision = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    expected_revision = forms.IntegerField(
+        label=_("revision you edited"), widget=forms.HiddenInput, required=False
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

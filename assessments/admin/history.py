@@ -87,3 +87,35 @@ def versions(obj: models.Model, fields: list[str]) -> list[dict[str, Any]]:
         )
         previous = record
     return list(reversed(out))
+
+
+SKIPPED = {"id", "revision", "created_at", "updated_at", "published_at"}
+
+
+def shown_fields(model: type[models.Model]) -> list[str]:
+    """The fields a reader follows in a history: what forms edit, each translation apart,
+    not the bookkeeping (revision, timestamps) nor modeltranslation's untranslated copy."""
+    names = [f.name for f in model._meta.concrete_fields]
+    translated = {
+        base
+        for name in names
+        for base, _sep, lang in [name.rpartition("_")]
+        if lang in LANGUAGE_NAMES and base in names
+    }
+    return [n for n in names if n not in SKIPPED and n not in translated]
+
+
+class HistoryInWordsMixin:
+    """The History page of a model as the rating's: who (by name), when (local time), why,
+    and each change as "what: old → new" in words (labels, names, language names)."""
+
+    object_history_template = "admin/assessments/object_history.html"
+    history_fields: list[str] | None = None
+
+    def history_view(self, request, object_id, extra_context=None):
+        extra_context = extra_context or {}
+        obj = self.get_queryset(request).filter(pk=object_id).first()
+        if obj is not None:
+            fields = self.history_fields or shown_fields(type(obj))
+            extra_context["changes"] = versions(obj, fields)
+        return super().history_view(request, object_id, extra_context)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, OuterRef, Prefetch, QuerySet, Subquery
@@ -9,7 +10,7 @@ from django.db.models.functions import Coalesce
 from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import (
     TranslationAdmin,
@@ -43,6 +44,7 @@ from .mixins import (
     VisibleFilter,
     VisibleRowsMixin,
 )
+from .workspace.common import scale, value_label
 
 
 def _warning(text) -> str:
@@ -88,6 +90,22 @@ class RatingInline(ReverificationDisplay, FrozenInlineMixin, TranslationTabularI
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("dimension")
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        if obj is not None and "value" in formset.form.base_fields:
+            formset.form.base_fields["value"] = scale_field(obj.round.methodology)
+        return formset
+
+
+def scale_field(methodology) -> forms.TypedChoiceField:
+    """The rating as the methodology's words (Бар / Жок), never a bare number box."""
+    return forms.TypedChoiceField(
+        label=_("rating"),
+        choices=[("", "—"), *((str(v), label) for v, label in scale(methodology))],
+        coerce=int,
+        error_messages={"invalid_choice": _("%(value)s is not on this methodology's scale.")},
+    )
 
 
 class CitationInline(ReverificationDisplay, FrozenInlineMixin, TranslationTabularInline):
@@ -135,7 +153,12 @@ def _count_per_assessment(rows: QuerySet) -> Coalesce:
 
 @admin.register(ProcessAssessment)
 class ProcessAssessmentAdmin(
-    ServiceAdminMixin, VisibleRowsMixin, FrozenRoundMixin, SimpleHistoryAdmin, TranslationAdmin
+    ServiceAdminMixin,
+    VisibleRowsMixin,
+    FrozenRoundMixin,
+    history.HistoryInWordsMixin,
+    SimpleHistoryAdmin,
+    TranslationAdmin,
 ):
     form = AssessmentForm
     list_display = [
@@ -149,7 +172,7 @@ class ProcessAssessmentAdmin(
         "open_threads",
     ]
     list_filter = [("round", VisibleFilter), "process__pair", "verdict"]
-    list_select_related = ["round", "process__pair"]
+    list_select_related = ["round__methodology", "process__pair"]
     search_fields = ["title_ky", "title_ru", "title_en", "process__code"]
     readonly_fields = ["revision"]
     autocomplete_fields = ["process"]
@@ -172,7 +195,8 @@ class ProcessAssessmentAdmin(
                 open_thread_count=_count_per_assessment(open_threads),
             )
             .prefetch_related(
-                Prefetch("ratings", queryset=Rating.objects.select_related("dimension"))
+                Prefetch("ratings", queryset=Rating.objects.select_related("dimension")),
+                "round__methodology__scale_levels",
             )
         )
 
@@ -198,9 +222,21 @@ class ProcessAssessmentAdmin(
 
     @admin.display(description=_("ratings"))
     def rating_summary(self, obj):
-        return " · ".join(
-            f"{r.dimension.code}={r.value}{'*' if r.carried_over else ''}"
-            for r in sorted(obj.ratings.all(), key=lambda r: r.dimension.position)
+        # The scale's words in the dimensions' order, each named on hover; ⚠ where the
+        # rating is carried over and not re-examined (never the dimensions' codes).
+        levels = scale(obj.round.methodology)
+        return format_html_join(
+            " · ",
+            '<span title="{}">{}. {}{}</span>',
+            (
+                (
+                    r.dimension.name,
+                    r.dimension.position,
+                    value_label(levels, r.value),
+                    " ⚠" if r.carried_over else "",
+                )
+                for r in sorted(obj.ratings.all(), key=lambda r: r.dimension.position)
+            ),
         )
 
     @admin.display(description=_("citations"), ordering="citation_count")
@@ -352,20 +388,41 @@ class RatingAdmin(
 ):
     form = RatingForm
     round_path = "assessment__round"
-    list_display = ["assessment", "dimension", "value", "carried_over", "revision"]
+    list_display = ["assessment", "dimension", "value_words", "carried_over_words", "revision"]
     list_filter = [
         ("assessment__round", VisibleFilter),
-        "dimension__code",
+        "dimension",
         "value",
         "carried_over",
         "assessment__process__pair",
     ]
-    list_select_related = ["assessment__round", "dimension"]
+    list_select_related = ["assessment__round__methodology", "dimension"]
     search_fields = ["assessment__title_ky", "assessment__title_ru", "assessment__title_en"]
     readonly_fields = ["revision", "carried_over"]
     autocomplete_fields = ["assessment"]
     history_list_display = ["value", "justification", "carried_over"]
     object_history_template = "admin/assessments/rating/object_history.html"
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .prefetch_related("assessment__round__methodology__scale_levels")
+        )
+
+    @admin.display(description=_("rating"), ordering="value")
+    def value_words(self, obj):
+        return value_label(scale(obj.assessment.round.methodology), obj.value)
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        if obj is not None and "value" in form.base_fields:
+            form.base_fields["value"] = scale_field(obj.assessment.round.methodology)
+        return form
+
+    @admin.display(description=_("carried over, not re-examined"), ordering="carried_over")
+    def carried_over_words(self, obj):
+        return _warning(_("to re-examine")) if obj.carried_over else "—"
 
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))
@@ -453,17 +510,23 @@ class RatingAdmin(
 
 
 @admin.register(ExpertRating)
-class ExpertRatingAdmin(ServiceAdminMixin, VisibleRowsMixin, FrozenRoundMixin, SimpleHistoryAdmin):
+class ExpertRatingAdmin(
+    ServiceAdminMixin,
+    VisibleRowsMixin,
+    FrozenRoundMixin,
+    history.HistoryInWordsMixin,
+    SimpleHistoryAdmin,
+):
     form = ExpertRatingForm
     round_path = "assessment__round"
-    list_display = ["assessment", "dimension", "expert", "value", "revision", "updated_at"]
+    list_display = ["assessment", "dimension", "expert", "value_words", "revision", "updated_at"]
     list_filter = [
         ("assessment__round", VisibleFilter),
-        "dimension__code",
+        "dimension",
         "value",
         ("expert", admin.RelatedOnlyFieldListFilter),
     ]
-    list_select_related = ["assessment__round", "dimension", "expert"]
+    list_select_related = ["assessment__round__methodology", "dimension", "expert"]
     search_fields = [
         "assessment__title_ky",
         "assessment__title_ru",
@@ -472,6 +535,17 @@ class ExpertRatingAdmin(ServiceAdminMixin, VisibleRowsMixin, FrozenRoundMixin, S
     ]
     autocomplete_fields = ["assessment"]
     history_list_display = ["value", "justification"]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .prefetch_related("assessment__round__methodology__scale_levels")
+        )
+
+    @admin.display(description=_("rating"), ordering="value")
+    def value_words(self, obj):
+        return value_label(scale(obj.assessment.round.methodology), obj.value)
 
     def get_readonly_fields(self, request, obj=None):
         return (
@@ -505,6 +579,7 @@ class CitationAdmin(
     ServiceAdminMixin,
     VisibleRowsMixin,
     FrozenRoundMixin,
+    history.HistoryInWordsMixin,
     SimpleHistoryAdmin,
     TranslationAdmin,
 ):

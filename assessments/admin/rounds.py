@@ -28,6 +28,7 @@ from .forms import (
     TRANSITION_TARGETS,
     LifecycleForm,
 )
+from .history import HistoryInWordsMixin
 from .mixins import FrozenRoundMixin, ServiceAdminMixin, VisibleFilter, VisibleRowsMixin
 from .workspace import chair, staff
 
@@ -68,7 +69,13 @@ class PanelAdmin(VisibleRowsMixin, FrozenRoundMixin, admin.ModelAdmin):
 
 
 @admin.register(Round)
-class RoundAdmin(ServiceAdminMixin, VisibleRowsMixin, SimpleHistoryAdmin, TranslationAdmin):
+class RoundAdmin(
+    ServiceAdminMixin,
+    VisibleRowsMixin,
+    HistoryInWordsMixin,
+    SimpleHistoryAdmin,
+    TranslationAdmin,
+):
     list_display = ["year", "version", "title", "status", "methodology", "published_at"]
     list_filter = ["status", "methodology"]
     list_select_related = ["methodology"]

@@ -23,15 +23,15 @@ CHANGELIST_QUERIES = {
     "pair": 7,
     "process": 6,
     "round": 6,
-    "processassessment": 8,
-    "rating": 9,
+    "processassessment": 9,  # + the scale's labels, shown instead of numbers
+    "rating": 10,
     "citation": 7,
     "legalact": 5,
     "legalactedition": 6,
     "recommendation": 7,
     "developmentinitiative": 6,
     "publishedfigure": 6,
-    "expertrating": 9,
+    "expertrating": 10,
     "panel": 7,
     "thread": 7,
 }

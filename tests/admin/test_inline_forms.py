@@ -325,3 +325,65 @@ def test_staff_save_every_other_page_with_inlines_as_the_browser_sends_it(work, 
     assert response.status_code == 302, _errors(response)
     obj.refresh_from_db()
     assert getattr(obj, field) == "Renamed"
+
+
+# --- words, not codes, in the lists (Kyrgyz and Russian screens) ------------------------
+
+
+@pytest.mark.parametrize("language,present", [("ky", "Бар"), ("ru", "Есть")])
+def test_the_lists_say_ratings_in_the_scales_words_not_codes(
+    work, thread, staff, language, present
+):
+    client = client_for(staff)
+    pages = {
+        "processassessment": client.get(
+            url("admin:assessments_processassessment_changelist", language=language)
+        ),
+        "rating": client.get(url("admin:assessments_rating_changelist", language=language)),
+        "thread": client.get(url("admin:assessments_thread_changelist", language=language)),
+    }
+    for name, response in pages.items():
+        html = response.content.decode()
+        assert response.status_code == 200, name
+        assert "rules=" not in html and "dimension__code" not in html, name
+        assert work.process.code not in html, name
+    assert present in pages["processassessment"].content.decode()
+    assert present in pages["rating"].content.decode()
+    assert "Шайлоо" in pages["thread"].content.decode()  # the process by its title
+
+
+def test_histories_say_who_when_what_and_why_in_words(work, chair, staff):
+    services.update_assessment(
+        actor=chair,
+        assessment=work,
+        changes={"verdict": "works", "justification_ru": "Работает"},
+        reason="panel meeting",
+        expected_revision=1,
+    )
+    client = client_for(staff)
+    response = client.get(
+        url("admin:assessments_processassessment_history", work.pk, language="ru")
+    )
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "panel meeting" in html and "chair" in html
+    assert "None" not in html and "→ works" not in html  # the verdict by its label
+    assert "(Русский)" in html or "(Russian)" in html
+    with translation.override("ru"):
+        assert str(ProcessAssessment.Verdict.WORKS.label) in html
+
+
+def test_the_chair_picks_the_consensus_from_the_scales_words(work, chair):
+    client = client_for(chair)
+    for address in (
+        url("admin:assessments_processassessment_change", work.pk, language="ky"),
+        url(
+            "admin:assessments_rating_change",
+            Rating.objects.get(assessment=work, dimension__code="rules").pk,
+            language="ky",
+        ),
+    ):
+        html = client.get(address).content.decode()
+        assert '<option value="1" selected>Бар</option>' in html
+        assert '<option value="0">Жок</option>' in html
+        assert 'type="number" name="value"' not in html and '-value" type="number"' not in html

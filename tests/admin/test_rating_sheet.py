@@ -333,7 +333,7 @@ def test_a_citation_is_added_act_edition_article(world, expert):
         **FETCH,
     )
     assert response.status_code == 200
-    assert "Constitution, 2010 text, article 52" in response.content.decode()
+    assert "Constitution (2010 text), article 52" in response.content.decode()
     citation = Citation.objects.get(assessment=elections)
     assert (citation.edition, citation.article, citation.note_en) == (
         world["edition"],

@@ -37,6 +37,16 @@ def value_label(levels: list[tuple[int, str]], value: int | None) -> str:
     return dict(levels).get(value, str(value))
 
 
+def edition_label(edition: Any) -> str:
+    """An edition as a citation names it after its act: "2010" rather than the act's whole
+    title again ("Constitution of the Kyrgyz Republic (2010)")."""
+    title = (edition.title or "").strip()
+    act = str(edition.act).strip()
+    if title.startswith(act):
+        title = title[len(act) :].strip(" ,.()") or title
+    return title or edition.code
+
+
 def person(user: Any) -> str:
     """A user as colleagues call her: her full name, else her user name."""
     if user is None:

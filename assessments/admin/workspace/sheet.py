@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from ... import permissions, services
 from ...models import Citation, Dimension, ExpertRating, ProcessAssessment, Rating, Round
-from .common import dimensions, scale, value_label
+from .common import dimensions, edition_label, scale, value_label
 
 FILTERS = ("all", "unrated", "carried", "split")
 
@@ -69,6 +69,8 @@ class Cell:
 
 @dataclass
 class Row:
+    """One process of the sheet: its cells, and the evidence cited for it."""
+
     assessment: ProcessAssessment
     cells: list[Cell]
     citations: list[Citation] = field(default_factory=list)
@@ -122,6 +124,7 @@ def build(
     for c in Citation.objects.filter(assessment_id__in=ids).select_related(
         "act", "edition", "dimension"
     ):
+        c.edition_label = edition_label(c.edition) if c.edition else ""
         citations.setdefault(c.assessment_id, []).append(c)
     rows = []
     for a in assessments:

@@ -23,7 +23,7 @@ from ... import permissions, services
 from ...models import Dimension, ExpertRating, LegalAct, LegalActEdition, ProcessAssessment
 from ...review import article_numbers
 from . import sheet as sheets
-from .common import person, round_or_404, screen_context, value_label, when
+from .common import edition_label, person, round_or_404, screen_context, value_label, when
 from .forms import CellForm, EvidenceForm
 
 LOOKUP_LIMIT = 20
@@ -107,7 +107,7 @@ def _sheet_context(request: HttpRequest, sheet: sheets.Sheet, show: str) -> dict
 def _edition_choices(editions: list[LegalActEdition]) -> list:
     grouped: dict[str, list] = {}
     for e in editions:
-        grouped.setdefault(str(e.act), []).append((e.pk, e.title or e.code))
+        grouped.setdefault(str(e.act), []).append((e.pk, edition_label(e)))
     return [("", _("not named")), *list(grouped.items())]
 
 
@@ -312,7 +312,7 @@ def edition_lookup(request: HttpRequest) -> JsonResponse:
             "results": [
                 {
                     "id": e.pk,
-                    "text": e.title or e.code,
+                    "text": edition_label(e),
                     "articles": e.articles,
                 }
                 for e in editions[:LOOKUP_LIMIT]
