@@ -39,7 +39,9 @@ re-examination.
 
 from __future__ import annotations
 
+import csv
 import io
+import re
 import time
 import zipfile
 from collections.abc import Callable, Iterable
@@ -264,6 +266,47 @@ def check_xlsx_archive(data: bytes) -> None:
             )
         if "[Content_Types].xml" not in {m.filename for m in members}:
             raise ImportFileError(_("This zip archive is not an XLSX workbook."))
+        for member in members:
+            if member.filename.startswith("xl/worksheets/") and member.filename.endswith(".xml"):
+                _check_row_count(_count_sheet_rows(archive, member))
+
+
+# A row element of a worksheet (SpreadsheetML), with or without a namespace prefix.
+SHEET_ROW = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?row[\s/>]")
+READ_CHUNK = 1 << 20
+
+
+def _count_sheet_rows(archive: zipfile.ZipFile, member: zipfile.ZipInfo) -> int:
+    """Count a worksheet's rows while inflating it in chunks: a few hundred KB of zip can
+    hold hundreds of thousands of empty rows, which openpyxl would read one by one."""
+    count = 0
+    carry = b""
+    with archive.open(member) as sheet:
+        while chunk := sheet.read(READ_CHUNK):
+            text = carry + chunk
+            # A tag cut at the chunk's end is counted with the next chunk.
+            cut = text.rfind(b"<")
+            text, carry = (text[:cut], text[cut:]) if cut >= 0 else (text, b"")
+            count += len(SHEET_ROW.findall(text))
+    return count + len(SHEET_ROW.findall(carry + b" "))
+
+
+def _check_row_count(rows_with_header: int) -> None:
+    rows = max(0, rows_with_header - 1)
+    if rows > MAX_ROWS:
+        raise ImportFileError(
+            _("The file has %(n)s rows; at most %(max)s are accepted.")
+            % {"n": rows, "max": MAX_ROWS}
+        )
+
+
+def _count_csv_rows(data: bytes) -> int:
+    """Rows of a CSV file, counted as the csv module reads them (a quoted cell may hold line
+    breaks), without keeping them; only when its line breaks alone exceed the limit."""
+    if data.count(b"\n") <= MAX_ROWS + 1:
+        return 0
+    text = io.TextIOWrapper(io.BytesIO(data), encoding="utf-8-sig", newline="")
+    return sum(1 for _row in csv.reader(text))
 
 
 def file_format(filename: str, data: bytes) -> str:
@@ -282,9 +325,13 @@ def read_table(data: bytes, filename: str) -> tablib.Dataset:
             % {"mb": round(len(data) / 2**20, 1), "max": MAX_UPLOAD_BYTES // 2**20}
         )
     fmt = file_format(filename, data)
-    if fmt == "xlsx":
-        check_xlsx_archive(data)
     try:
+        # Rows are counted before the file is parsed: a small file of many rows is refused
+        # in a fraction of a second, not after every row has been read.
+        if fmt == "xlsx":
+            check_xlsx_archive(data)
+        else:
+            _check_row_count(_count_csv_rows(data))
         dataset = FORMATS[fmt].create_dataset(data)
     except UnicodeDecodeError:
         raise ImportFileError(_("The CSV file is not in UTF-8: save it as “CSV UTF-8”.")) from None

@@ -446,6 +446,28 @@ def test_an_xlsx_bomb_is_refused_before_openpyxl_opens_it(
         run(draft_2025, chair_2025, bomb, filename="bomb.xlsx")
 
 
+def test_a_small_xlsx_of_many_rows_is_refused_before_openpyxl_reads_a_row(
+    draft_2025, chair_2025, openpyxl_must_not_open
+):
+    # 650,000 compact rows (with and without a namespace prefix) in a few hundred KB.
+    rows = b"<row/>" * 300_000 + b'<x:row r="1"></x:row>' * 350_000
+    sheet = b"<worksheet><sheetData>" + rows + b"</sheetData></worksheet>"
+    small = zip_bytes({"[Content_Types].xml": b"<Types/>", "xl/worksheets/sheet1.xml": sheet})
+    assert len(small) < 500 * 1024
+    with pytest.raises(imports.ImportFileError, match=r"649,?999 rows; at most"):
+        run(draft_2025, chair_2025, small, filename="many-rows.xlsx")
+
+
+def test_a_csv_of_too_many_rows_is_refused_before_it_is_parsed(draft_2025, chair_2025, monkeypatch):
+    monkeypatch.setattr(imports, "MAX_ROWS", 100)
+    data = b"process,dimension,value\n" + b'a,"two\nlines",1\n' * 101
+    with pytest.raises(imports.ImportFileError, match="101 rows; at most 100"):
+        run(draft_2025, chair_2025, data, filename="r.csv")
+    # Line breaks inside quoted cells are not rows.
+    monkeypatch.setattr(imports, "MAX_ROWS", 150)
+    assert imports._count_csv_rows(data) == 102
+
+
 def test_an_xlsx_of_too_many_parts_is_refused(draft_2025, chair_2025, openpyxl_must_not_open):
     many = zip_bytes({f"xl/part{i}.xml": b"x" for i in range(imports.MAX_XLSX_MEMBERS + 1)})
     with pytest.raises(imports.ImportFileError, match="parts; at most"):
