@@ -58,6 +58,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from .. import permissions, services
+from ..bulk import BulkRefused, ConsensusWrite, set_consensus_many
 from ..models import (
     Citation,
     Dimension,
@@ -129,6 +130,8 @@ class RowChange:
     note: str = ""
     # How to write it (not shown): a closure over the objects the check found.
     write: Callable[[], None] | None = field(default=None, repr=False, compare=False)
+    # Or, for kinds written in bulk, what to hand the bulk service (importer.write_many).
+    bulk: Any = field(default=None, repr=False, compare=False)
 
 
 @dataclass
@@ -702,19 +705,26 @@ class _ConsensusRows(_Rows):
             if c.column.startswith("justification_")
         }
 
-        def write() -> None:
-            _write_translated_rating(
-                services.set_consensus,
-                value=value,
-                texts=texts,
-                expected_revision=expected,
-                actor=self.actor,
-                assessment=assessment,
-                dimension=dimension,
-                reason=reason,
-            )
+        # Written with the other rows by bulk.set_consensus_many: the same checks as
+        # services.set_consensus, under one lock on the round, in a few queries.
+        bulk = ConsensusWrite(
+            assessment=assessment,
+            dimension=dimension,
+            value=value,
+            reason=reason,
+            expected_revision=expected,
+            texts=texts,
+        )
+        return RowChange(number, UPDATE if rating else CREATE, label, changes, bulk=bulk)
 
-        return RowChange(number, UPDATE if rating else CREATE, label, changes, write=write)
+    def write_many(self, changes: list[RowChange]) -> None:
+        try:
+            set_consensus_many(
+                actor=self.actor, round_=self.round, writes=[c.bulk for c in changes]
+            )
+        except BulkRefused as refused:
+            for index, exc in refused.refusals:
+                self.error_from(changes[index].row, exc)
 
 
 class _ExpertRows(_Rows):
@@ -1385,6 +1395,11 @@ def _plan(
 
 
 def _write(importer: _Rows, report: ImportReport, progress: Progress) -> None:
+    many = [c for c in report.changes if c.bulk is not None]
+    if many:
+        progress("write", 0, len(many))
+        importer.write_many(many)  # type: ignore[attr-defined]
+        progress("write", len(many), len(many))
     pending = [c for c in report.changes if c.write is not None]
     for done, change in enumerate(pending, start=1):
         try:
@@ -1446,5 +1461,6 @@ def run_import(
             report.written = False
     for change in report.changes:
         change.write = None  # the closures hold querysets and users; the report is kept
+        change.bulk = None
     report.seconds = time.perf_counter() - started
     return report

@@ -5,7 +5,7 @@ import zipfile
 
 import pytest
 
-from assessments import services
+from assessments import bulk, services
 from assessments.exchange import imports
 from assessments.models import ExpertRating, Rating
 
@@ -273,11 +273,11 @@ def test_a_write_refused_midway_rolls_back_the_rows_before_it(draft_2025, chair_
         set_cell(header, rows, process="party-reporting", dimension="rules", value=1)
 
     data = edit_xlsx(export_xlsx("ratings", draft_2025), edit)
-    real = services.set_consensus
+    real = bulk._apply
     calls = []
 
-    def second_one_loses_a_race(**kwargs):
-        calls.append(kwargs["assessment"].process.code)
+    def second_one_loses_a_race(actor, round_, write, *args):
+        calls.append(write.assessment.process.code)
         if len(calls) == 2:
             raise services.StaleWrite(
                 "Someone else rated this at the same moment.",
@@ -285,15 +285,15 @@ def test_a_write_refused_midway_rolls_back_the_rows_before_it(draft_2025, chair_
                 changed_by="bakyt",
                 changed_at=None,
             )
-        return real(**kwargs)
+        return real(actor, round_, write, *args)
 
-    monkeypatch.setattr(services, "set_consensus", second_one_loses_a_race)
+    monkeypatch.setattr(bulk, "_apply", second_one_loses_a_race)
     report = run(draft_2025, chair_2025, data, dry_run=False)
     assert not report.written
     (party,) = [c for c in report.changes if c.key == "party-reporting / rules"]
     assert [(e.row, e.column) for e in report.errors] == [(party.row, "revision")]
     assert calls == ["jk-elections", "party-reporting"]
-    # The first row was written by its service, then rolled back with the whole import.
+    # Neither row is written, nor its history: all rows or none.
     assert not Rating.objects.filter(assessment__round=draft_2025, carried_over=False).exists()
     assert not Rating.history.filter(assessment__round=draft_2025, carried_over=False).exists()
 
