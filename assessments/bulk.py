@@ -21,8 +21,9 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils.translation import gettext as _
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+from simple_history.utils import bulk_create_with_history
 
 from . import permissions
 from .models import Dimension, ProcessAssessment, Rating, Round, validate_rating
@@ -99,14 +100,38 @@ def set_consensus_many(*, actor, round_: Round, writes: Sequence[ConsensusWrite]
             message = _("Someone else rated this at the same moment; nothing was saved.")
             raise BulkRefused([(0, InvalidInput(message))]) from exc
         if changed:
-            bulk_update_with_history(
-                changed,
-                Rating,
-                ["value", "carried_over", "revision", *(f"justification_{lang}" for lang in LANGS)],
-                batch_size=BATCH_SIZE,
-                default_user=user,
+            _update(changed)
+            Rating.history.bulk_history_create(
+                changed, batch_size=BATCH_SIZE, update=True, default_user=user
             )
         return created + changed
+
+
+TEXTS = tuple(f"justification_{lang}" for lang in LANGS)
+
+
+def _update(changed: list[Rating]) -> None:
+    """Write the changed ratings: one UPDATE per distinct new content (a value and its texts),
+    which is a handful for a typical file; Django's bulk_update (a CASE per column and row)
+    for what is left. Revisions were read under lock, so the database's +1 is ours."""
+    groups: dict[tuple, list[int]] = {}
+    for rating in changed:
+        # Only the texts this write changes: the others are left as they are.
+        texts = tuple((name, getattr(rating, name)) for name in sorted(rating._texts_changed))
+        groups.setdefault((rating.value, texts), []).append(rating.pk)
+    alone = {pk for pks in groups.values() if len(pks) == 1 for pk in pks}
+    for (value, texts), pks in groups.items():
+        if len(pks) == 1:
+            continue
+        for start in range(0, len(pks), BATCH_SIZE):
+            Rating.objects.filter(pk__in=pks[start : start + BATCH_SIZE]).update(
+                value=value, carried_over=False, revision=F("revision") + 1, **dict(texts)
+            )
+    rest = [r for r in changed if r.pk in alone]
+    if rest:
+        Rating.objects.bulk_update(
+            rest, ["value", "carried_over", "revision", *TEXTS], batch_size=BATCH_SIZE
+        )
 
 
 def _apply(
@@ -143,10 +168,12 @@ def _apply(
         rating.value = write.value
         rating.revision += 1
     rating.carried_over = False
+    rating._texts_changed = set()
     for lang, text in write.texts.items():
         if lang not in LANGS:
             raise InvalidInput(_("Unknown language: %(codes)s.") % {"codes": lang})
         setattr(rating, f"justification_{lang}", (text or "").strip())
+        rating._texts_changed.add(f"justification_{lang}")
     try:
         validate_rating(rating)
     except ValidationError as exc:

@@ -90,3 +90,17 @@ def test_the_queries_do_not_grow_with_the_number_of_ratings(open_round, chair):
             bulk.set_consensus_many(actor=actor, round_=open_round, writes=writes)
         counts.append(len(queries))
     assert counts[0] == counts[1]
+
+
+def test_many_changes_to_the_same_value_each_get_their_revision_and_history(open_round, chair):
+    assessments = _assessments(open_round, 5)
+    bulk.set_consensus_many(actor=chair, round_=open_round, writes=_writes(assessments))
+    writes = _writes(assessments, value=0, expected_revision=1)
+    writes[0].texts = {"ru": "Статья 5"}  # one row changes its text too: written apart
+    bulk.set_consensus_many(actor=chair, round_=open_round, writes=writes)
+    ratings = Rating.objects.filter(assessment__in=assessments).order_by("assessment_id")
+    assert [(r.value, r.revision) for r in ratings] == [(0, 2)] * 5
+    assert ratings[0].justification_ru == "Статья 5"
+    for rating in ratings:
+        assert [h.value for h in rating.history.order_by("history_date")] == [1, 0]
+        assert rating.history.first().revision == 2
