@@ -9,21 +9,32 @@ PYTHON=${PYTHON:-python3.11}
 command -v "$PYTHON" >/dev/null 2>&1 || PYTHON=python3
 
 setup() {
+  # setup serve: what serving needs (runtime dependencies); setup dev: also the dev extras
+  # (pytest, Playwright, schemathesis...), which serving never loads.
+  local extras=$1
   if [ ! -x .venv/bin/python ]; then
     "$PYTHON" -m venv .venv
   fi
-  # Reinstall only when the dependency list changed.
-  local stamp=.venv/.installed-$(sha1sum pyproject.toml | cut -c1-12)
-  if [ ! -f "$stamp" ]; then
-    .venv/bin/python -m pip install --quiet --upgrade pip
-    .venv/bin/python -m pip install --quiet -e ".[dev]"
-    rm -f .venv/.installed-* && touch "$stamp"
+  # Reinstall only when the dependency list changed, or the test extras are wanted now.
+  local hash
+  hash=$(sha1sum pyproject.toml | cut -c1-12)
+  if [ -f ".venv/.installed-dev-$hash" ]; then
+    return
   fi
+  if [ "$extras" = serve ] && [ -f ".venv/.installed-serve-$hash" ]; then
+    return
+  fi
+  if [ "$extras" = serve ]; then
+    .venv/bin/python -m pip install --quiet --disable-pip-version-check -e .
+  else
+    .venv/bin/python -m pip install --quiet --disable-pip-version-check -e ".[dev]"
+  fi
+  rm -f .venv/.installed-* && touch ".venv/.installed-$extras-$hash"
 }
 
 case "${1:-}" in
   serve)
-    setup
+    setup serve
     # Development settings are the default (DJANGO_ENV unset); PORT picks the port.
     export PORT=${PORT:-8000}
     .venv/bin/python manage.py migrate --noinput
@@ -31,7 +42,7 @@ case "${1:-}" in
     exec .venv/bin/python manage.py runserver "127.0.0.1:${PORT}"
     ;;
   test)
-    setup
+    setup dev
     shift
     exec .venv/bin/python -m pytest "$@"
     ;;

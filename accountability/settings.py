@@ -176,6 +176,9 @@ SIMPLE_HISTORY_REVERT_DISABLED = True
 IMPORT_EXPORT_USE_TRANSACTIONS = True
 IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = True
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False
+# Uploaded files wait here (0700, files 0600) between preview and confirmation, at most an
+# hour; by default a folder of this user's own in the temporary folder.
+IMPORT_PREVIEW_DIR = env.str("IMPORT_PREVIEW_DIR", default="")
 
 # The API (assessments/api/). Throttle rates are per client per period; in production the
 # counters live in the shared cache (CACHE_URL), or each worker would count on its own.

@@ -39,7 +39,9 @@ re-examination.
 
 from __future__ import annotations
 
+import csv
 import io
+import re
 import time
 import zipfile
 from collections.abc import Callable, Iterable
@@ -56,6 +58,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from .. import permissions, services
+from ..bulk import BulkRefused, ConsensusWrite, set_consensus_many
 from ..models import (
     Citation,
     Dimension,
@@ -127,6 +130,8 @@ class RowChange:
     note: str = ""
     # How to write it (not shown): a closure over the objects the check found.
     write: Callable[[], None] | None = field(default=None, repr=False, compare=False)
+    # Or, for kinds written in bulk, what to hand the bulk service (importer.write_many).
+    bulk: Any = field(default=None, repr=False, compare=False)
 
 
 @dataclass
@@ -264,6 +269,47 @@ def check_xlsx_archive(data: bytes) -> None:
             )
         if "[Content_Types].xml" not in {m.filename for m in members}:
             raise ImportFileError(_("This zip archive is not an XLSX workbook."))
+        for member in members:
+            if member.filename.startswith("xl/worksheets/") and member.filename.endswith(".xml"):
+                _check_row_count(_count_sheet_rows(archive, member))
+
+
+# A row element of a worksheet (SpreadsheetML), with or without a namespace prefix.
+SHEET_ROW = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?row[\s/>]")
+READ_CHUNK = 1 << 20
+
+
+def _count_sheet_rows(archive: zipfile.ZipFile, member: zipfile.ZipInfo) -> int:
+    """Count a worksheet's rows while inflating it in chunks: a few hundred KB of zip can
+    hold hundreds of thousands of empty rows, which openpyxl would read one by one."""
+    count = 0
+    carry = b""
+    with archive.open(member) as sheet:
+        while chunk := sheet.read(READ_CHUNK):
+            text = carry + chunk
+            # A tag cut at the chunk's end is counted with the next chunk.
+            cut = text.rfind(b"<")
+            text, carry = (text[:cut], text[cut:]) if cut >= 0 else (text, b"")
+            count += len(SHEET_ROW.findall(text))
+    return count + len(SHEET_ROW.findall(carry + b" "))
+
+
+def _check_row_count(rows_with_header: int) -> None:
+    rows = max(0, rows_with_header - 1)
+    if rows > MAX_ROWS:
+        raise ImportFileError(
+            _("The file has %(n)s rows; at most %(max)s are accepted.")
+            % {"n": rows, "max": MAX_ROWS}
+        )
+
+
+def _count_csv_rows(data: bytes) -> int:
+    """Rows of a CSV file, counted as the csv module reads them (a quoted cell may hold line
+    breaks), without keeping them; only when its line breaks alone exceed the limit."""
+    if data.count(b"\n") <= MAX_ROWS + 1:
+        return 0
+    text = io.TextIOWrapper(io.BytesIO(data), encoding="utf-8-sig", newline="")
+    return sum(1 for _row in csv.reader(text))
 
 
 def file_format(filename: str, data: bytes) -> str:
@@ -282,9 +328,13 @@ def read_table(data: bytes, filename: str) -> tablib.Dataset:
             % {"mb": round(len(data) / 2**20, 1), "max": MAX_UPLOAD_BYTES // 2**20}
         )
     fmt = file_format(filename, data)
-    if fmt == "xlsx":
-        check_xlsx_archive(data)
     try:
+        # Rows are counted before the file is parsed: a small file of many rows is refused
+        # in a fraction of a second, not after every row has been read.
+        if fmt == "xlsx":
+            check_xlsx_archive(data)
+        else:
+            _check_row_count(_count_csv_rows(data))
         dataset = FORMATS[fmt].create_dataset(data)
     except UnicodeDecodeError:
         raise ImportFileError(_("The CSV file is not in UTF-8: save it as “CSV UTF-8”.")) from None
@@ -655,19 +705,26 @@ class _ConsensusRows(_Rows):
             if c.column.startswith("justification_")
         }
 
-        def write() -> None:
-            _write_translated_rating(
-                services.set_consensus,
-                value=value,
-                texts=texts,
-                expected_revision=expected,
-                actor=self.actor,
-                assessment=assessment,
-                dimension=dimension,
-                reason=reason,
-            )
+        # Written with the other rows by bulk.set_consensus_many: the same checks as
+        # services.set_consensus, under one lock on the round, in a few queries.
+        bulk = ConsensusWrite(
+            assessment=assessment,
+            dimension=dimension,
+            value=value,
+            reason=reason,
+            expected_revision=expected,
+            texts=texts,
+        )
+        return RowChange(number, UPDATE if rating else CREATE, label, changes, bulk=bulk)
 
-        return RowChange(number, UPDATE if rating else CREATE, label, changes, write=write)
+    def write_many(self, changes: list[RowChange]) -> None:
+        try:
+            set_consensus_many(
+                actor=self.actor, round_=self.round, writes=[c.bulk for c in changes]
+            )
+        except BulkRefused as refused:
+            for index, exc in refused.refusals:
+                self.error_from(changes[index].row, exc)
 
 
 class _ExpertRows(_Rows):
@@ -1338,6 +1395,11 @@ def _plan(
 
 
 def _write(importer: _Rows, report: ImportReport, progress: Progress) -> None:
+    many = [c for c in report.changes if c.bulk is not None]
+    if many:
+        progress("write", 0, len(many))
+        importer.write_many(many)  # type: ignore[attr-defined]
+        progress("write", len(many), len(many))
     pending = [c for c in report.changes if c.write is not None]
     for done, change in enumerate(pending, start=1):
         try:
@@ -1399,5 +1461,6 @@ def run_import(
             report.written = False
     for change in report.changes:
         change.write = None  # the closures hold querysets and users; the report is kept
+        change.bulk = None
     report.seconds = time.perf_counter() - started
     return report

@@ -1,12 +1,16 @@
 """The admin's import (upload → preview → confirm), export and progress screens."""
 
 import json
+import os
+import stat
+import time
 import uuid
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from assessments.admin.tools import transfer
 from assessments.exchange import imports
 from assessments.models import Rating
 
@@ -71,6 +75,53 @@ def test_upload_preview_confirm_writes_and_records_the_reason(chair_client, draf
     rating = Rating.objects.get(assessment__round=draft_2025, carried_over=False)
     assert rating.history.first().history_change_reason.startswith("Panel meeting")
     assert rating.history.first().history_user == chair_2025
+
+
+@pytest.fixture
+def preview_dir(tmp_path, settings):
+    settings.IMPORT_PREVIEW_DIR = str(tmp_path / "previews")
+    return tmp_path / "previews"
+
+
+def test_a_preview_waits_in_a_private_folder_and_goes_when_used(
+    chair_client, draft_2025, preview_dir
+):
+    preview = upload(chair_client, edited(draft_2025))
+    (waiting,) = preview_dir.iterdir()
+    assert stat.S_IMODE(preview_dir.stat().st_mode) == 0o700
+    assert stat.S_IMODE(waiting.stat().st_mode) == 0o600
+    chair_client.post(
+        reverse("assessment_tools:import-confirm"),
+        {"ticket": preview.context["ticket"], "progress": uuid.uuid4().hex},
+    )
+    assert list(preview_dir.iterdir()) == []
+
+
+def test_a_preview_refused_on_confirmation_is_removed_too(chair_client, draft_2025, preview_dir):
+    preview = upload(chair_client, edited(draft_2025))
+    # Someone changes the rating meanwhile: the confirmation is refused as stale.
+    rating = Rating.objects.get(
+        assessment__round=draft_2025,
+        assessment__process__code="jk-elections",
+        dimension__code="enforcement",
+    )
+    Rating.objects.filter(pk=rating.pk).update(revision=rating.revision + 1, carried_over=False)
+    done = chair_client.post(
+        reverse("assessment_tools:import-confirm"),
+        {"ticket": preview.context["ticket"], "progress": uuid.uuid4().hex},
+    )
+    assert not done.context["report"].written
+    assert list(preview_dir.iterdir()) == []
+
+
+def test_previews_older_than_an_hour_are_removed(chair_client, draft_2025, preview_dir):
+    upload(chair_client, edited(draft_2025))
+    (old,) = preview_dir.iterdir()
+    an_hour_ago = time.time() - transfer.PENDING_MAX_AGE - 1
+    os.utime(old, (an_hour_ago, an_hour_ago))
+    upload(chair_client, edited(draft_2025))
+    assert old not in list(preview_dir.iterdir())
+    assert len(list(preview_dir.iterdir())) == 1
 
 
 def test_a_ticket_is_bound_to_its_user(chair_client, client, draft_2025, staff):

@@ -5,7 +5,7 @@ import zipfile
 
 import pytest
 
-from assessments import services
+from assessments import bulk, services
 from assessments.exchange import imports
 from assessments.models import ExpertRating, Rating
 
@@ -273,11 +273,11 @@ def test_a_write_refused_midway_rolls_back_the_rows_before_it(draft_2025, chair_
         set_cell(header, rows, process="party-reporting", dimension="rules", value=1)
 
     data = edit_xlsx(export_xlsx("ratings", draft_2025), edit)
-    real = services.set_consensus
+    real = bulk._apply
     calls = []
 
-    def second_one_loses_a_race(**kwargs):
-        calls.append(kwargs["assessment"].process.code)
+    def second_one_loses_a_race(actor, round_, write, *args):
+        calls.append(write.assessment.process.code)
         if len(calls) == 2:
             raise services.StaleWrite(
                 "Someone else rated this at the same moment.",
@@ -285,15 +285,15 @@ def test_a_write_refused_midway_rolls_back_the_rows_before_it(draft_2025, chair_
                 changed_by="bakyt",
                 changed_at=None,
             )
-        return real(**kwargs)
+        return real(actor, round_, write, *args)
 
-    monkeypatch.setattr(services, "set_consensus", second_one_loses_a_race)
+    monkeypatch.setattr(bulk, "_apply", second_one_loses_a_race)
     report = run(draft_2025, chair_2025, data, dry_run=False)
     assert not report.written
     (party,) = [c for c in report.changes if c.key == "party-reporting / rules"]
     assert [(e.row, e.column) for e in report.errors] == [(party.row, "revision")]
     assert calls == ["jk-elections", "party-reporting"]
-    # The first row was written by its service, then rolled back with the whole import.
+    # Neither row is written, nor its history: all rows or none.
     assert not Rating.objects.filter(assessment__round=draft_2025, carried_over=False).exists()
     assert not Rating.history.filter(assessment__round=draft_2025, carried_over=False).exists()
 
@@ -444,6 +444,28 @@ def test_an_xlsx_bomb_is_refused_before_openpyxl_opens_it(
     assert len(bomb) < 1 * 2**20  # small on disk, 120 MB unpacked
     with pytest.raises(imports.ImportFileError, match="unpacks to 120 MB"):
         run(draft_2025, chair_2025, bomb, filename="bomb.xlsx")
+
+
+def test_a_small_xlsx_of_many_rows_is_refused_before_openpyxl_reads_a_row(
+    draft_2025, chair_2025, openpyxl_must_not_open
+):
+    # 650,000 compact rows (with and without a namespace prefix) in a few hundred KB.
+    rows = b"<row/>" * 300_000 + b'<x:row r="1"></x:row>' * 350_000
+    sheet = b"<worksheet><sheetData>" + rows + b"</sheetData></worksheet>"
+    small = zip_bytes({"[Content_Types].xml": b"<Types/>", "xl/worksheets/sheet1.xml": sheet})
+    assert len(small) < 500 * 1024
+    with pytest.raises(imports.ImportFileError, match=r"649,?999 rows; at most"):
+        run(draft_2025, chair_2025, small, filename="many-rows.xlsx")
+
+
+def test_a_csv_of_too_many_rows_is_refused_before_it_is_parsed(draft_2025, chair_2025, monkeypatch):
+    monkeypatch.setattr(imports, "MAX_ROWS", 100)
+    data = b"process,dimension,value\n" + b'a,"two\nlines",1\n' * 101
+    with pytest.raises(imports.ImportFileError, match="101 rows; at most 100"):
+        run(draft_2025, chair_2025, data, filename="r.csv")
+    # Line breaks inside quoted cells are not rows.
+    monkeypatch.setattr(imports, "MAX_ROWS", 150)
+    assert imports._count_csv_rows(data) == 102
 
 
 def test_an_xlsx_of_too_many_parts_is_refused(draft_2025, chair_2025, openpyxl_must_not_open):

@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import logging
+import os
 import re
 import tempfile
 import threading
@@ -25,6 +26,7 @@ from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.core import signing
+from django.core.exceptions import ImproperlyConfigured
 from django.db import connections
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
@@ -117,28 +119,58 @@ class ImportForm(forms.Form):
 
 
 PENDING_SALT = "assessments.import.pending"
-PENDING_MAX_AGE = 6 * 3600  # seconds a preview may wait for its confirmation
+PENDING_MAX_AGE = 3600  # seconds a preview may wait for its confirmation
 PENDING_PREFIX = "accountability-import-"
 PENDING_NAME = re.compile(r"^accountability-import-[0-9a-f]{32}$")
 
 
+def preview_folder() -> Path:
+    """Where uploaded files wait between preview and confirmation: a folder only this
+    service's user may open (0700), never the world-readable temporary folder itself.
+    IMPORT_PREVIEW_DIR names it; by default a folder of the user's own in the temporary one."""
+    configured = getattr(settings, "IMPORT_PREVIEW_DIR", "")
+    folder = (
+        Path(configured)
+        if configured
+        else Path(tempfile.gettempdir()) / f"accountability-imports-{os.getuid()}"
+    )
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    info = folder.stat()
+    if info.st_uid != os.getuid():
+        raise ImproperlyConfigured(f"{folder} belongs to another user: not a private folder.")
+    if info.st_mode & 0o077:
+        folder.chmod(0o700)
+    return folder
+
+
 class PendingFile(TempFolderStorage):
     """import-export's temporary folder storage, as its admin uses between preview and
-    confirmation; written in binary (its own save() opens a named file as text)."""
+    confirmation, in the private folder; written in binary, readable by this user only."""
+
+    def get_full_path(self) -> str:
+        return str(preview_folder() / self.name)
 
     def save(self, data: bytes) -> None:
-        with open(self.get_full_path(), "wb") as file:
+        descriptor = os.open(self.get_full_path(), os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(descriptor, "wb") as file:
             file.write(data)
+
+
+def remove_stale_previews() -> int:
+    """Remove the files of previews older than PENDING_MAX_AGE; how many were removed."""
+    removed = 0
+    for stale in preview_folder().glob(PENDING_PREFIX + "*"):
+        with contextlib.suppress(OSError):
+            if time.time() - stale.stat().st_mtime > PENDING_MAX_AGE:
+                stale.unlink()
+                removed += 1
+    return removed
 
 
 def _keep_file(data: bytes) -> str:
     """Keep the uploaded file until the confirmation; return its name (signed into the
     confirm form). Files of previews never confirmed are removed once they have expired."""
-    folder = Path(tempfile.gettempdir())
-    for stale in folder.glob(PENDING_PREFIX + "*"):
-        with contextlib.suppress(OSError):
-            if time.time() - stale.stat().st_mtime > PENDING_MAX_AGE:
-                stale.unlink()
+    remove_stale_previews()
     name = f"{PENDING_PREFIX}{uuid.uuid4().hex}"
     PendingFile(name=name, read_mode="rb").save(data)
     return name
@@ -298,8 +330,9 @@ def import_confirm(request: HttpRequest) -> HttpResponse:
     finally:
         if tracker is not None:
             tracker.finish()
-    if report.written:
-        storage.remove()
+        # Used: written or refused, the file goes (to try again, upload it again).
+        with contextlib.suppress(OSError):
+            storage.remove()
     return _import_result(request, report, pending["kind"], round_)
 
 
@@ -348,13 +381,13 @@ def _write_in_background(request: HttpRequest, token: str, file_name: str, run: 
                 actor = get_user_model().objects.get(pk=user_pk)
                 report = imports.run_import(actor=actor, progress=tracker, **run)
                 imports.store_result(key, report)
-                if report.written:
-                    PendingFile(name=file_name, read_mode="rb").remove()
                 tracker.finish()
         except Exception:
             logger.exception("The background import %s failed; nothing was written.", key)
             tracker.finish(failed=True)
         finally:
+            with contextlib.suppress(OSError):
+                PendingFile(name=file_name, read_mode="rb").remove()
             connections.close_all()  # this thread's own connections
 
     thread = threading.Thread(target=work, name=f"import-{token}", daemon=True)
