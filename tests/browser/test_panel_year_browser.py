@@ -65,14 +65,24 @@ def log_in(browser, live_server, username: str, lang: str = "en"):
     return page
 
 
+# The innermost elements that reach past the screen's right edge (what makes it scroll).
+WIDER_THAN_THE_SCREEN = """() => {
+  if (document.documentElement.scrollWidth <= window.innerWidth) return [];
+  return [...document.querySelectorAll('body *')]
+    .filter(e => e.getBoundingClientRect().right > innerWidth + 1)
+    .filter(e => ![...e.children].some(c => c.getBoundingClientRect().right > innerWidth + 1))
+    .slice(0, 8)
+    .map(e => `${e.tagName}.${e.className}#${e.id} ${Math.round(e.getBoundingClientRect().right)}`);
+}"""
+
+
 def shoot(page, screenshots, name: str) -> None:
     for label, width in WIDTHS.items():
         page.set_viewport_size({"width": width, "height": 900})
         page.screenshot(path=str(screenshots / f"k-{name}-{label}.png"), full_page=True)
         if width == 390:
-            assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), (
-                f"{name} scrolls sideways at 390 px"
-            )
+            wide = page.evaluate(WIDER_THAN_THE_SCREEN)
+            assert not wide, f"{name} scrolls sideways at 390 px: {wide}"
     page.set_viewport_size({"width": 1366, "height": 900})
 
 
