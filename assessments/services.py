@@ -22,6 +22,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from simple_history.utils import bulk_create_with_history
 
 from . import permissions
@@ -680,8 +681,12 @@ def publication_checklist(round_: Round) -> list[Blocker]:
             blockers.append(
                 Blocker(
                     "carried",
-                    _("%(process)s: carried over and not re-examined on %(dimensions)s.")
-                    % {"process": a.title, "dimensions": ", ".join(d.name for d in carried)},
+                    ngettext(
+                        "%(process)s: %(n)s rating carried over and not re-examined.",
+                        "%(process)s: %(n)s ratings carried over and not re-examined.",
+                        len(carried),
+                    )
+                    % {"process": a.title, "n": len(carried)},
                     assessment_id=a.pk,
                     dimension_id=carried[0].pk,
                 )

@@ -229,7 +229,7 @@ def test_a_selection_is_confirmed_and_a_foreign_rating_refuses_it_all(world, cha
 
 def test_the_checklist_names_each_blocker_in_words_and_links_to_it(world, chair):
     html = client_for(chair).get(sheet(world)).content.decode()
-    assert "Recall of deputies: carried over and not re-examined on rules, demand" in html
+    assert "Recall of deputies: 4 ratings carried over and not re-examined." in html
     thread = world["thread"]
     assert f"#t{thread.pk}" in html
     assert "Open discussion on Recall of deputies: “Is art. 2 enough?”" in html

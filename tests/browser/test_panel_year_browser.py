@@ -2,11 +2,12 @@
 
 Staff start 2017 from the published 2016 round and onboard a panel (a chair and two
 experts, new accounts whose role alone lets them into the admin) and open the round.
-The experts rate one process on one dimension apart from each other and one starts a
-discussion. The chair reads the split on her view of the round, sets the consensus with
-justifications in English and Russian, replies to the thread, and confirms every
-carried-over rating in one action. Publishing is blocked by the open thread; the chair
-follows the checklist's link, resolves it, and staff publish. The published figures on
+The experts rate one process on one dimension apart from each other; one cites the
+article her rating rests on and starts a discussion. The chair reads the split on her
+view of the round, sets the consensus with justifications in English and Russian,
+replies to the thread, and confirms every carried-over rating in one action. Publishing
+is blocked by the open thread; the chair follows the checklist's link, resolves it, and
+staff publish. The published figures on
 the public site equal `manage.py scores 2017 --json`, and the changed rating's history
 shows who, when, why, and the old and new justification.
 
@@ -28,7 +29,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from assessments import onboarding, permissions, services
-from assessments.models import ProcessAssessment, Rating, Round, Thread
+from assessments.models import LegalAct, ProcessAssessment, Rating, Round, Thread
 from assessments.roles import ensure_roles
 from tests.factories import UserFactory
 
@@ -65,14 +66,24 @@ def log_in(browser, live_server, username: str, lang: str = "en"):
     return page
 
 
+# The innermost elements that reach past the screen's right edge (what makes it scroll).
+WIDER_THAN_THE_SCREEN = """() => {
+  if (document.documentElement.scrollWidth <= window.innerWidth) return [];
+  return [...document.querySelectorAll('body *')]
+    .filter(e => e.getBoundingClientRect().right > innerWidth + 1)
+    .filter(e => ![...e.children].some(c => c.getBoundingClientRect().right > innerWidth + 1))
+    .slice(0, 8)
+    .map(e => `${e.tagName}.${e.className}#${e.id} ${Math.round(e.getBoundingClientRect().right)}`);
+}"""
+
+
 def shoot(page, screenshots, name: str) -> None:
     for label, width in WIDTHS.items():
         page.set_viewport_size({"width": width, "height": 900})
         page.screenshot(path=str(screenshots / f"k-{name}-{label}.png"), full_page=True)
         if width == 390:
-            assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), (
-                f"{name} scrolls sideways at 390 px"
-            )
+            wide = page.evaluate(WIDER_THAN_THE_SCREEN)
+            assert not wide, f"{name} scrolls sideways at 390 px: {wide}"
     page.set_viewport_size({"width": 1366, "height": 900})
 
 
@@ -133,6 +144,7 @@ def test_a_whole_year_through_the_screens(
         .first()
     )
     rules = y2017.methodology.dimensions.get(code="rules")
+    constitution = LegalAct.objects.get(code="constitution")
 
     # The experts rate the same process apart from each other; Aida starts a discussion.
     for username, value, why in (("aida", 1, "Art. 52 provides it"), ("bakyt", 0, "No law")):
@@ -146,6 +158,17 @@ def test_a_whole_year_through_the_screens(
         expert.click("input[name=_save]")
         expect(expert.locator(".messagelist")).to_be_visible()
         if username == "aida":
+            # She cites the article her rating rests on ...
+            expert.goto(
+                f"{base}/assessments/citation/add/?assessment={recall.pk}"
+                f"&act={constitution.pk}&dimension={rules.pk}"
+            )
+            expert.fill("#id_article", "52")
+            expert.fill("#id_reason", "the article on recall")
+            expert.click("input[name=_save]")
+            expect(expert.locator(".messagelist")).to_be_visible()
+            assert recall.citations.filter(act=constitution, article="52").exists()
+            # ... and asks the panel.
             expert.goto(f"{base}/assessments/thread/add/?assessment={recall.pk}")
             expert.select_option("#id_dimension", str(rules.pk))
             expert.fill("#id_title", "Does art. 52 make recall real?")
