@@ -2,8 +2,9 @@
 
 A published round never changes, so its pages can be cached by browsers and
 proxies. The ETag is built from what a page depends on (the rounds' pk, version,
-status and publication time, the language) and from SITE_VERSION, which is
-bumped when the templates change what a page says. max-age stays modest because
+status and publication time, the language), from the API cache's generation (which
+changes whenever a name shared by every round is corrected) and from SITE_VERSION, which
+is bumped when the templates change what a page says. max-age stays modest because
 names shared by every round (pairs, subjects, acts) can still be edited.
 """
 
@@ -18,12 +19,17 @@ from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import http_date, quote_etag
 from django.utils.translation import get_language
 
+from assessments.api import caching as api_caching
+
 SITE_VERSION = "1"
 MAX_AGE = 60 * 60
 
 
 def etag_for(*parts: object) -> str:
-    text = "|".join(str(p) for p in (SITE_VERSION, get_language(), *parts))
+    # The generation changes whenever a name the pages print (a subject's, an act's) is
+    # corrected: new bytes, a new ETag, never a 304 for the old copy.
+    stamp = api_caching.generation()
+    text = "|".join(str(p) for p in (SITE_VERSION, stamp, get_language(), *parts))
     return quote_etag(hashlib.sha256(text.encode()).hexdigest()[:32])
 
 
