@@ -45,6 +45,7 @@ from rest_framework.response import Response
 from rest_framework.reverse import reverse
 from rest_framework.views import APIView
 
+from accountability import logins
 from assessments import models, services
 from assessments.comparison import compare_rounds
 from assessments.models import Round
@@ -1084,8 +1085,10 @@ class LoginView(ApiMixin, knox_views.LoginView):
         data = validated(s.LoginInput, request.data)
         user = authenticate(request._request, username=data["username"], password=data["password"])
         if user is None or not user.is_active:
+            # A locked-out username and address: AxesMiddleware answers 429 instead.
             raise ValidationError(_("Unable to log in with the username and password given."))
         request.user = user
+        logins.keep_token_cap(user)
         return super().post(request, format)
 
 
