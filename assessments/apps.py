@@ -8,9 +8,12 @@ class AssessmentsConfig(AppConfig):
     verbose_name = _("Accountability assessments")
 
     def ready(self) -> None:
-        from . import freeze
+        from accountability import logins
+
+        from . import checks, freeze  # noqa: F401 (checks registers the system checks)
         from .roles import ensure_roles
 
         freeze.connect()
+        logins.connect()
         # After auth's own post_migrate handler has created the permissions.
         post_migrate.connect(ensure_roles, sender=self, dispatch_uid="assessments.ensure_roles")

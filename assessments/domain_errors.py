@@ -35,3 +35,20 @@ class RoundFrozen(DomainError):
             )
             % {"year": year, "version": version}
         )
+
+
+class MethodologyInUse(DomainError):
+    """A published round's figures are computed from this methodology: it is versioned."""
+
+    code = "methodology_in_use"
+
+    @classmethod
+    def of(cls, *, methodology: str, year: int, version: int) -> MethodologyInUse:
+        return cls(
+            _(
+                "The methodology %(methodology)s is used by published round %(year)s "
+                "(version %(version)s), whose figures must not change. Make a new version of "
+                "it (“Make a new version” in the list of methodologies) and change that one."
+            )
+            % {"methodology": methodology, "year": year, "version": version}
+        )

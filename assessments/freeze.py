@@ -7,6 +7,14 @@ a round reports the refusal as a form error (the admin shows it with the user's 
 kept); `pre_save`, `pre_delete` and `m2m_changed` raise `RoundFrozen` for whatever is
 left (a `save()`, a `delete()`, a queryset's `delete()`, a cascade).
 
+A published round is also self-contained: the methodology it is scored by (its scale,
+its dimensions and whether each is counted) is versioned, not edited. Once a published
+round uses it, a change to it, its dimensions or its scale levels is refused
+(`MethodologyInUse`), pointing to a new version (`versions.new_methodology_version`), so
+no published figure moves. Names of subjects, pairs, processes and acts stay
+correctable; every cached answer and ETag of a published round depends on them
+(api/caching.py's generation), so a correction is never served as the old bytes.
+
 What the ORM does not signal (`QuerySet.update()`, `bulk_create()`, raw SQL) is
 refused by the PostgreSQL triggers (migrations 0003, 0041, 0060), which guard the
 same tables: `ROUND_PATHS` is the one list of them, and `checks.py` fails when a
@@ -22,7 +30,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.signals import m2m_changed, pre_delete, pre_save
 
-from .domain_errors import RoundFrozen
+from .domain_errors import DomainError, MethodologyInUse, RoundFrozen
 
 FROZEN_STATUSES = ("published", "superseded")
 
@@ -49,6 +57,14 @@ ROUND_M2M: dict[str, str] = {
     "assessments.panel": "pairs",
 }
 
+# A methodology a published round is scored by is versioned, not edited: model label →
+# path from a row to its methodology ("" for the methodology itself).
+METHOD_PATHS: dict[str, str] = {
+    "assessments.methodology": "",
+    "assessments.dimension": "methodology",
+    "assessments.scalelevel": "methodology",
+}
+
 # What a published round may still change on itself: becoming superseded by errata.
 ROUND_MAY_CHANGE = {"status", "updated_at", "revision"}
 
@@ -69,7 +85,7 @@ def _round_values(model: type[models.Model], pk: Any, path: str) -> dict[str, An
     return model._base_manager.filter(pk=pk).values(*(f"{prefix}{key}" for key in _KEYS)).first()
 
 
-def refusal(instance: models.Model) -> RoundFrozen | None:
+def refusal(instance: models.Model) -> DomainError | None:
     """Why `instance` may not be written as it is now, or None when it may.
 
     A row is refused when the round it is stored in, or the round it would move to,
@@ -77,6 +93,8 @@ def refusal(instance: models.Model) -> RoundFrozen | None:
     """
     if instance._meta.label_lower == "assessments.round":
         return _round_refusal(instance)
+    if instance._meta.label_lower in METHOD_PATHS:
+        return methodology_refusal(instance)
     path = ROUND_PATHS.get(instance._meta.label_lower)
     if path is None:
         return None
@@ -115,8 +133,10 @@ def _round_refusal(round_: models.Model) -> RoundFrozen | None:
     return RoundFrozen.of(year=stored.year, version=stored.version)
 
 
-def deletion_refusal(instance: models.Model) -> RoundFrozen | None:
+def deletion_refusal(instance: models.Model) -> DomainError | None:
     """Why `instance` may not be deleted: its stored round is published."""
+    if instance._meta.label_lower in METHOD_PATHS:
+        return methodology_refusal(instance, deleting=True)
     if instance._meta.label_lower == "assessments.round":
         return _refusal(_round_values(type(instance), instance.pk, ""), "")
     path = ROUND_PATHS.get(instance._meta.label_lower)
@@ -125,16 +145,57 @@ def deletion_refusal(instance: models.Model) -> RoundFrozen | None:
     return _refusal(_round_values(type(instance), instance.pk, path), f"{path}__")
 
 
+def _methodology_id(row: models.Model) -> Any:
+    return row.pk if row._meta.label_lower == "assessments.methodology" else row.methodology_id
+
+
+def methodology_refusal(instance: models.Model, *, deleting: bool = False) -> DomainError | None:
+    """Why a methodology, one of its dimensions or scale levels may not be written or removed:
+    a published round is scored by it. A save that changes nothing passes."""
+    ids = set()
+    if instance.pk is not None and not instance._state.adding:
+        stored = type(instance)._base_manager.filter(pk=instance.pk).first()
+        if stored is not None:
+            same = all(
+                getattr(stored, f.attname) == getattr(instance, f.attname)
+                for f in instance._meta.concrete_fields
+                if f.name != "created_at"
+            )
+            if same and not deleting:
+                return None
+            ids.add(_methodology_id(stored))
+    if not deleting:
+        ids.add(_methodology_id(instance))
+    ids.discard(None)
+    if not ids:
+        return None
+    used = (
+        apps.get_model("assessments", "Round")
+        ._base_manager.filter(methodology__in=ids, status__in=FROZEN_STATUSES)
+        .order_by("year", "version")
+        .values("year", "version", "methodology__code", "methodology__version")
+        .first()
+    )
+    if used is None:
+        return None
+    return MethodologyInUse.of(
+        methodology=f"{used['methodology__code']}@{used['methodology__version']}",
+        year=used["year"],
+        version=used["version"],
+    )
+
+
 def validate_writable(instance: models.Model) -> None:
     """For `Model.clean()`: the refusal as a form error (not tied to a field a form may lack)."""
     refused = refusal(instance)
     if refused is not None:
-        raise ValidationError(refused.message, code="round_frozen")
+        raise ValidationError(refused.message, code=refused.code)
 
 
 class FrozenWithItsRound:
-    """Rows of a round: a form that would write into a published round shows why, and
-    does not write (the signals below refuse any other save)."""
+    """Rows of a round, and of a methodology a published round is scored by: a form that
+    would write into a published round shows why, and does not write (the signals below
+    refuse any other save)."""
 
     def clean(self) -> None:
         super().clean()  # type: ignore[misc]
@@ -172,7 +233,7 @@ def _refuse_link(sender, instance, action, reverse, model, pk_set, **kwargs) -> 
 
 def connect() -> None:
     """Called from AppConfig.ready(): one receiver per guarded model."""
-    labels = ["assessments.round", *ROUND_PATHS]
+    labels = ["assessments.round", *ROUND_PATHS, *METHOD_PATHS]
     for label in labels:
         model = apps.get_model(label)
         uid = f"assessments.freeze.{label}"

@@ -32,7 +32,7 @@ from .querysets import (
 )
 
 
-class Methodology(models.Model):
+class Methodology(FrozenWithItsRound, models.Model):
     """A versioned assessment method: its dimensions and its rating scale."""
 
     code = models.SlugField(_("code"), max_length=50)
@@ -66,7 +66,7 @@ class Methodology(models.Model):
         return f"{self.code}@{self.version}"
 
 
-class Dimension(models.Model):
+class Dimension(FrozenWithItsRound, models.Model):
     methodology = models.ForeignKey(
         Methodology,
         on_delete=models.CASCADE,
@@ -107,7 +107,7 @@ class Dimension(models.Model):
         return self.name
 
 
-class ScaleLevel(models.Model):
+class ScaleLevel(FrozenWithItsRound, models.Model):
     methodology = models.ForeignKey(
         Methodology,
         on_delete=models.CASCADE,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.db import models
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
@@ -12,6 +12,7 @@ from modeltranslation.admin import (
     TranslationTabularInline,
 )
 
+from .. import services, versions
 from ..models import (
     Dimension,
     LegalAct,
@@ -43,6 +44,27 @@ class MethodologyAdmin(VisibleRowsMixin, TranslationAdmin):
     list_display = ["title", "code", "version", "scale_min", "scale_max", "created_at"]
     search_fields = ["code", "title_ky", "title_ru", "title_en"]
     inlines = [DimensionInline, ScaleLevelInline]
+    actions = ["make_new_version"]
+
+    @admin.action(description=_("Make a new version"), permissions=["add"])
+    def make_new_version(self, request, queryset):
+        """A published round's methodology is versioned, not edited (freeze.py): the copy,
+        used by no round yet, takes the change."""
+        for methodology in queryset:
+            try:
+                copy = versions.new_methodology_version(actor=request.user, methodology=methodology)
+            except services.DomainError as exc:
+                self.message_user(request, exc.message, messages.ERROR)
+                continue
+            self.message_user(
+                request,
+                _(
+                    "%(copy)s is a new version of %(methodology)s: change it, then use it "
+                    "in the next round."
+                )
+                % {"copy": copy.label, "methodology": methodology.label},
+                messages.SUCCESS,
+            )
 
 
 @admin.register(Dimension)

@@ -71,6 +71,7 @@ WATCHED_MODELS = (
     "SubjectName",
     "Pair",
     "Process",
+    "ProcessLink",
     "LegalAct",
     "LegalActEdition",
 )
@@ -149,12 +150,18 @@ def _build_index() -> PublishedRounds:
             "methodology__version",
         )
     )
-    generation = cache.get(GENERATION_KEY)
-    if generation is None:
-        cache.add(GENERATION_KEY, uuid.uuid4().hex, None)
-        generation = cache.get(GENERATION_KEY, "")
-    stamp = hashlib.sha256(repr((generation, rows)).encode()).hexdigest()[:16]
+    stamp = hashlib.sha256(repr((generation(), rows)).encode()).hexdigest()[:16]
     return PublishedRounds(stamp=stamp, rounds=rows)
+
+
+def generation() -> str:
+    """Changes whenever a row whose names the answers print is saved (WATCHED_MODELS): one
+    read of the shared cache, no query. The site's ETags include it (web/caching.py)."""
+    current = cache.get(GENERATION_KEY)
+    if current is None:
+        cache.add(GENERATION_KEY, uuid.uuid4().hex, None)
+        current = cache.get(GENERATION_KEY, "")
+    return current
 
 
 def forget_published_rounds() -> None:

@@ -33,7 +33,11 @@ from drf_spectacular.utils import (
     extend_schema,
     extend_schema_view,
 )
-from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+from drf_spectacular.views import (
+    SpectacularAPIView,
+    SpectacularRedocView,
+    SpectacularSwaggerSplitView,
+)
 from knox import views as knox_views
 from rest_framework import mixins, routers, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -45,6 +49,7 @@ from rest_framework.response import Response
 from rest_framework.reverse import reverse
 from rest_framework.views import APIView
 
+from accountability import logins
 from assessments import models, services
 from assessments.comparison import compare_rounds
 from assessments.models import Round
@@ -290,8 +295,8 @@ class ApiRootView(ApiMixin, routers.APIRootView):
         return response
 
 
-class DocsView(JsonErrors, SpectacularSwaggerView):
-    pass
+class DocsView(JsonErrors, SpectacularSwaggerSplitView):
+    """Swagger UI; the split view serves its start-up script as a file (?script): CSP."""
 
 
 class RedocView(JsonErrors, SpectacularRedocView):
@@ -1154,8 +1159,10 @@ class LoginView(ApiMixin, knox_views.LoginView):
         data = validated(s.LoginInput, request.data)
         user = authenticate(request._request, username=data["username"], password=data["password"])
         if user is None or not user.is_active:
+            # A locked-out username and address: AxesMiddleware answers 429 instead.
             raise ValidationError(_("Unable to log in with the username and password given."))
         request.user = user
+        logins.keep_token_cap(user)
         return super().post(request, format)
 
 

@@ -45,8 +45,13 @@ KEPT_HEADERS = ("Content-Type", "Content-Disposition", "Last-Modified", "Content
 
 
 def etag_for(*parts: object) -> str:
-    """A key from what something depends on (chart images are kept under it)."""
-    text = "|".join(str(p) for p in (SITE_VERSION, get_language(), *parts))
+    """A key from what something depends on (chart images are kept under it).
+
+    The API cache's generation is part of it: a corrected shared name (an act's title, a
+    subject's name) is drawn into images too, so their key and ETag change with it.
+    """
+    stamp = shared.generation()
+    text = "|".join(str(p) for p in (SITE_VERSION, stamp, get_language(), *parts))
     return quote_etag(hashlib.sha256(text.encode()).hexdigest()[:32])
 
 
