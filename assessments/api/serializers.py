@@ -14,9 +14,12 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
+from modeltranslation.translator import NotRegistered, translator
 from rest_framework import serializers
 
 from assessments import models, review
@@ -28,6 +31,7 @@ ROUND_REF = re.compile(r"^(?P<year>[0-9]{4})(?:-v(?P<version>[0-9]{1,4}))?$")
 # Largest primary key a lookup accepts: a bigger number cannot name a row, and some
 # databases fail on it instead of finding nothing.
 MAX_ID = 2**63 - 1
+LANGUAGE_CODES = [code for code, _name in settings.LANGUAGES]
 
 
 # --- names of a round and its methodology ------------------------------------------
@@ -64,22 +68,89 @@ class CodeNameSerializer(serializers.Serializer):
     name = serializers.CharField(read_only=True)
 
 
+# --- texts in three languages -------------------------------------------------------------
+
+
+def translated_fields(model: type) -> frozenset[str]:
+    """The model's fields with a column per language (django-modeltranslation)."""
+    try:
+        return frozenset(translator.get_options_for_model(model).fields)
+    except NotRegistered:
+        return frozenset()
+
+
+def served_language(instance: Any, name: str) -> str | None:
+    """The language of the text `instance.<name>` serves now: the active language's, or
+    the first fallback that has one (the order modeltranslation falls back in)."""
+    active = get_language()
+    for language in dict.fromkeys([active, *settings.MODELTRANSLATION_FALLBACK_LANGUAGES]):
+        if getattr(instance, f"{name}_{language}", None):
+            return language
+    return None
+
+
+@extend_schema_field(
+    {
+        "type": "object",
+        "additionalProperties": {"type": "string", "enum": LANGUAGE_CODES},
+        "description": (
+            "The texts of this item that are not in the language asked for (none was "
+            'written in it), with the language they are in: {"justification": "ky"}.'
+        ),
+    }
+)
+class TextLanguagesField(serializers.Field):
+    def __init__(self, names: frozenset[str], **kwargs: Any) -> None:
+        self.names = names
+        super().__init__(source="*", read_only=True, **kwargs)
+
+    def to_representation(self, instance: Any) -> dict[str, str]:
+        served = {name: served_language(instance, name) for name in self.names}
+        # What the answer's Content-Language names (api/views.py, ApiMixin.dispatch).
+        request = self.context.get("request")
+        if request is not None:
+            used = request._request.__dict__.setdefault("text_languages", set())
+            used.update(language for language in served.values() if language)
+        active = get_language()
+        return {
+            name: language
+            for name, language in sorted(served.items())
+            if language not in (None, active)
+        }
+
+
+class TextsSerializer(serializers.ModelSerializer):
+    """A row whose texts come in ky/ru/en: `text_languages` says which are not in the
+    language asked for, and the answer's Content-Language names every language served."""
+
+    def get_fields(self) -> dict[str, serializers.Field]:
+        fields = super().get_fields()
+        names = translated_fields(self.Meta.model) & {
+            name
+            for name, field in fields.items()
+            if isinstance(field, serializers.CharField) and field.source in (None, name)
+        }
+        if names:
+            fields["text_languages"] = TextLanguagesField(frozenset(names))
+        return fields
+
+
 # --- the accountability system ----------------------------------------------------------
 
 
-class DimensionSerializer(serializers.ModelSerializer):
+class DimensionSerializer(TextsSerializer):
     class Meta:
         model = models.Dimension
         fields = ["code", "position", "name", "description", "is_scored", "is_gating"]
 
 
-class ScaleLevelSerializer(serializers.ModelSerializer):
+class ScaleLevelSerializer(TextsSerializer):
     class Meta:
         model = models.ScaleLevel
         fields = ["value", "label"]
 
 
-class MethodologySerializer(serializers.ModelSerializer):
+class MethodologySerializer(TextsSerializer):
     dimensions = DimensionSerializer(many=True, read_only=True)
     scale = ScaleLevelSerializer(source="scale_levels", many=True, read_only=True)
 
@@ -98,13 +169,13 @@ class MethodologySerializer(serializers.ModelSerializer):
         ]
 
 
-class SubjectNameSerializer(serializers.ModelSerializer):
+class SubjectNameSerializer(TextsSerializer):
     class Meta:
         model = models.SubjectName
         fields = ["name", "valid_from", "valid_until"]
 
 
-class SubjectSerializer(serializers.ModelSerializer):
+class SubjectSerializer(TextsSerializer):
     names = SubjectNameSerializer(many=True, read_only=True)
 
     class Meta:
@@ -112,7 +183,7 @@ class SubjectSerializer(serializers.ModelSerializer):
         fields = ["code", "kind", "role", "position", "name", "description", "names"]
 
 
-class PairSerializer(serializers.ModelSerializer):
+class PairSerializer(TextsSerializer):
     principal = CodeNameSerializer(read_only=True)
     agent = CodeNameSerializer(read_only=True)
 
@@ -121,7 +192,7 @@ class PairSerializer(serializers.ModelSerializer):
         fields = ["code", "position", "name", "principal", "agent"]
 
 
-class ProcessSerializer(serializers.ModelSerializer):
+class ProcessSerializer(TextsSerializer):
     pair = serializers.CharField(source="pair.code", read_only=True)
 
     class Meta:
@@ -129,13 +200,13 @@ class ProcessSerializer(serializers.ModelSerializer):
         fields = ["code", "pair", "position", "name", "description"]
 
 
-class LegalActEditionSerializer(serializers.ModelSerializer):
+class LegalActEditionSerializer(TextsSerializer):
     class Meta:
         model = models.LegalActEdition
         fields = ["code", "title", "valid_from", "valid_until", "url", "note"]
 
 
-class LegalActSerializer(serializers.ModelSerializer):
+class LegalActSerializer(TextsSerializer):
     editions = LegalActEditionSerializer(many=True, read_only=True)
 
     class Meta:
@@ -146,7 +217,7 @@ class LegalActSerializer(serializers.ModelSerializer):
 # --- rounds and what was assessed in them ------------------------------------------------
 
 
-class RoundSerializer(serializers.ModelSerializer):
+class RoundSerializer(TextsSerializer):
     round = RoundNameSerializer(source="*", read_only=True)
     methodology = MethodologyNameSerializer(read_only=True)
     previous = RoundNameSerializer(read_only=True, allow_null=True)
@@ -176,7 +247,7 @@ class RoundSerializer(serializers.ModelSerializer):
         return request.build_absolute_uri(url) if request else url
 
 
-class NestedRatingSerializer(serializers.ModelSerializer):
+class NestedRatingSerializer(TextsSerializer):
     dimension = serializers.CharField(source="dimension.code", read_only=True)
 
     class Meta:
@@ -184,7 +255,7 @@ class NestedRatingSerializer(serializers.ModelSerializer):
         fields = ["id", "dimension", "value", "justification", "carried_over", "revision"]
 
 
-class NestedCitationSerializer(serializers.ModelSerializer):
+class NestedCitationSerializer(TextsSerializer):
     act = serializers.CharField(source="act.code", read_only=True)
     edition = serializers.CharField(source="edition.code", read_only=True, allow_null=True)
     dimension = serializers.CharField(source="dimension.code", read_only=True, allow_null=True)
@@ -204,7 +275,7 @@ class NestedCitationSerializer(serializers.ModelSerializer):
         ]
 
 
-class AssessmentSerializer(serializers.ModelSerializer):
+class AssessmentSerializer(TextsSerializer):
     round = RoundNameSerializer(read_only=True)
     methodology = MethodologyNameSerializer(source="round.methodology", read_only=True)
     process = CodeNameSerializer(read_only=True)
@@ -231,7 +302,7 @@ class AssessmentSerializer(serializers.ModelSerializer):
         ]
 
 
-class RatingSerializer(serializers.ModelSerializer):
+class RatingSerializer(TextsSerializer):
     round = RoundNameSerializer(source="assessment.round", read_only=True)
     methodology = MethodologyNameSerializer(source="assessment.round.methodology", read_only=True)
     process = serializers.CharField(source="assessment.process.code", read_only=True)
@@ -256,7 +327,7 @@ class RatingSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class ExpertRatingSerializer(serializers.ModelSerializer):
+class ExpertRatingSerializer(TextsSerializer):
     round = RoundNameSerializer(source="assessment.round", read_only=True)
     methodology = MethodologyNameSerializer(source="assessment.round.methodology", read_only=True)
     process = serializers.CharField(source="assessment.process.code", read_only=True)
@@ -283,7 +354,7 @@ class ExpertRatingSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class CitationSerializer(serializers.ModelSerializer):
+class CitationSerializer(TextsSerializer):
     round = RoundNameSerializer(source="assessment.round", read_only=True)
     methodology = MethodologyNameSerializer(source="assessment.round.methodology", read_only=True)
     process = serializers.CharField(source="assessment.process.code", read_only=True)
@@ -590,10 +661,49 @@ class ReasonField(serializers.CharField):
         super().__init__(**kwargs)
 
 
+@extend_schema_field(
+    {
+        "oneOf": [
+            {"type": "string"},
+            {
+                "type": "object",
+                "properties": {code: {"type": "string"} for code in LANGUAGE_CODES},
+                "additionalProperties": False,
+                "minProperties": 1,
+            },
+        ]
+    }
+)
+class TextsField(serializers.Field):
+    """A text in the request's language, or {"ky": ..., "ru": ..., "en": ...}: the
+    languages named are written, the others keep what they had."""
+
+    default_error_messages = {
+        "invalid": _("Send a text, or an object of texts by language (ky, ru, en)."),
+        "language": _("%(codes)s: not a language of this service; use ky, ru or en."),
+    }
+
+    def to_internal_value(self, data: Any) -> str | dict[str, str]:
+        if isinstance(data, str):
+            return data.strip()
+        if not isinstance(data, dict) or not data:
+            self.fail("invalid")
+        unknown = sorted(str(code) for code in data if code not in LANGUAGE_CODES)
+        if unknown:
+            self.fail("language", codes=", ".join(unknown))
+        if not all(isinstance(text, str) for text in data.values()):
+            self.fail("invalid")
+        return {code: text.strip() for code, text in data.items()}
+
+    def to_representation(self, value: Any) -> Any:
+        return value
+
+
 class RatingChangeInput(serializers.Serializer):
     value = serializers.IntegerField(min_value=0, max_value=32767)
-    justification = serializers.CharField(
-        required=False, allow_blank=True, help_text="In the request's language."
+    justification = TextsField(
+        required=False,
+        help_text="In the request's language, or {language: text} for several.",
     )
     reason = ReasonField()
 
@@ -607,9 +717,9 @@ class AssessmentChangeInput(serializers.Serializer):
     verdict = serializers.ChoiceField(
         choices=models.ProcessAssessment.Verdict.choices, required=False, allow_blank=True
     )
-    title = serializers.CharField(required=False, max_length=500)
-    verdict_text = serializers.CharField(required=False, allow_blank=True)
-    justification = serializers.CharField(required=False, allow_blank=True)
+    title = TextsField(required=False, help_text="In the request's language, or {language: text}.")
+    verdict_text = TextsField(required=False, help_text="As `title`.")
+    justification = TextsField(required=False, help_text="As `title`.")
     reason = ReasonField()
 
 

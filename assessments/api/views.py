@@ -194,7 +194,10 @@ class ApiMixin(JsonErrors):
             if isinstance(response, SimpleTemplateResponse) and not response.is_rendered:
                 response.render()
             response = self._conditional(request, response)
-        response["Content-Language"] = self.language
+        # True to the texts served: a text missing in the language asked for falls back
+        # to another, and the answer then names that one too (RFC 9110 §8.5: a list).
+        fallbacks = getattr(request, "text_languages", set()) - {self.language}
+        response["Content-Language"] = ", ".join([self.language, *sorted(fallbacks)])
         patch_vary_headers(response, ["Accept-Language"])
         return response
 
@@ -506,12 +509,15 @@ class AssessmentViewSet(mixins.UpdateModelMixin, RevisionedViewSet):
     def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         assessment = self.get_object()
         data = validated(s.AssessmentChangeInput, request.data)
-        changes = {
-            # Texts go to the column of the request's language (title_ky, title_en, ...).
-            (name if name == "verdict" else f"{name}_{self.language}"): value
-            for name, value in data.items()
-            if name != "reason"
-        }
+        changes: dict[str, Any] = {}
+        for name, value in data.items():
+            if name == "verdict":
+                changes[name] = value
+            elif name != "reason":
+                # Texts go to the column of their language (title_ky, title_en, ...): the
+                # request's, or each of those named.
+                texts = value if isinstance(value, dict) else {self.language: value}
+                changes.update({f"{name}_{code}": text for code, text in texts.items()})
         row = self.call(
             services.update_assessment,
             lambda: assessment,
