@@ -10,11 +10,13 @@ services decide whether the change is allowed and valid.
 
 from __future__ import annotations
 
+import datetime
 import re
 from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
+from django.db import models as django_models
 from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -37,13 +39,27 @@ LANGUAGE_CODES = [code for code, _name in settings.LANGUAGES]
 # --- names of a round and its methodology ------------------------------------------
 
 
+def round_ref(round_: Any) -> str:
+    """How the API names a round in paths, filters and bodies: `2016-v1`."""
+    return f"{round_.year}-v{round_.version}"
+
+
 class RoundNameSerializer(serializers.Serializer):
+    ref = serializers.SerializerMethodField(
+        help_text="How paths and filters name this round: `2016-v1`."
+    )
     year = serializers.IntegerField(read_only=True)
     version = serializers.IntegerField(read_only=True)
     status = serializers.ChoiceField(choices=Round.Status.choices, read_only=True)
 
+    def get_ref(self, round_: Any) -> str:
+        return round_ref(round_)
+
 
 class MethodologyNameSerializer(serializers.Serializer):
+    ref = serializers.CharField(
+        source="label", read_only=True, help_text="How paths name it: `idea-4d@2016`."
+    )
     code = serializers.CharField(read_only=True)
     version = serializers.CharField(read_only=True)
 
@@ -66,6 +82,35 @@ def _round_fields(path: str) -> dict[str, serializers.Field]:
 class CodeNameSerializer(serializers.Serializer):
     code = serializers.CharField(read_only=True)
     name = serializers.CharField(read_only=True)
+
+
+# --- people ----------------------------------------------------------------------------------
+
+
+def person_name(user: Any) -> str:
+    """How answers name a person: her full name, never her username (half of a login)."""
+    if user is None:
+        return ""
+    return user.get_full_name() or str(_("Panel member %(id)s") % {"id": user.pk})
+
+
+@extend_schema_field(
+    {
+        "type": "object",
+        "nullable": True,
+        "properties": {"id": {"type": "integer"}, "name": {"type": "string"}},
+        "required": ["id", "name"],
+    }
+)
+class PersonField(serializers.Field):
+    """A person as {"id", "name"}: the id filters by her (`?expert=12`)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("read_only", True)
+        super().__init__(**kwargs)
+
+    def to_representation(self, user: Any) -> dict[str, Any] | None:
+        return {"id": user.pk, "name": person_name(user)}
 
 
 # --- texts in three languages -------------------------------------------------------------
@@ -119,9 +164,23 @@ class TextLanguagesField(serializers.Field):
         }
 
 
+class UTCDateTimeField(serializers.DateTimeField):
+    """Every timestamp of the API in UTC, written with `Z` (not the server's +06:00)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("default_timezone", datetime.UTC)
+        super().__init__(**kwargs)
+
+
 class TextsSerializer(serializers.ModelSerializer):
-    """A row whose texts come in ky/ru/en: `text_languages` says which are not in the
-    language asked for, and the answer's Content-Language names every language served."""
+    """The API's model serializer: timestamps in UTC; for a row whose texts come in
+    ky/ru/en, `text_languages` says which are not in the language asked for, and the
+    answer's Content-Language names every language served."""
+
+    serializer_field_mapping = {
+        **serializers.ModelSerializer.serializer_field_mapping,
+        django_models.DateTimeField: UTCDateTimeField,
+    }
 
     def get_fields(self) -> dict[str, serializers.Field]:
         fields = super().get_fields()
@@ -184,8 +243,8 @@ class SubjectSerializer(TextsSerializer):
 
 
 class PairSerializer(TextsSerializer):
-    principal = CodeNameSerializer(read_only=True)
-    agent = CodeNameSerializer(read_only=True)
+    principal = serializers.CharField(source="principal.code", read_only=True)
+    agent = serializers.CharField(source="agent.code", read_only=True)
 
     class Meta:
         model = models.Pair
@@ -241,8 +300,7 @@ class RoundSerializer(TextsSerializer):
         ]
 
     def get_scores(self, round_: Round) -> str:
-        url = reverse("api:round-scores", kwargs={"year": round_.year})
-        url = f"{url}?version={round_.version}"
+        url = reverse("api:round-scores", kwargs={"round": round_ref(round_)})
         request = self.context.get("request")
         return request.build_absolute_uri(url) if request else url
 
@@ -278,7 +336,7 @@ class NestedCitationSerializer(TextsSerializer):
 class AssessmentSerializer(TextsSerializer):
     round = RoundNameSerializer(read_only=True)
     methodology = MethodologyNameSerializer(source="round.methodology", read_only=True)
-    process = CodeNameSerializer(read_only=True)
+    process = serializers.CharField(source="process.code", read_only=True)
     pair = serializers.CharField(source="process.pair.code", read_only=True)
     ratings = NestedRatingSerializer(many=True, read_only=True)
     citations = NestedCitationSerializer(many=True, read_only=True)
@@ -333,7 +391,7 @@ class ExpertRatingSerializer(TextsSerializer):
     process = serializers.CharField(source="assessment.process.code", read_only=True)
     pair = serializers.CharField(source="assessment.process.pair.code", read_only=True)
     dimension = serializers.CharField(source="dimension.code", read_only=True)
-    expert = serializers.CharField(source="expert.username", read_only=True)
+    expert = PersonField()
 
     class Meta:
         model = models.ExpertRating
@@ -390,8 +448,8 @@ class CitationSerializer(TextsSerializer):
         return data
 
 
-class CommentSerializer(serializers.ModelSerializer):
-    author = serializers.CharField(source="author.username", read_only=True)
+class CommentSerializer(TextsSerializer):
+    author = PersonField()
 
     class Meta:
         model = models.Comment
@@ -399,15 +457,13 @@ class CommentSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class ThreadSerializer(serializers.ModelSerializer):
+class ThreadSerializer(TextsSerializer):
     round = RoundNameSerializer(source="assessment.round", read_only=True)
     methodology = MethodologyNameSerializer(source="assessment.round.methodology", read_only=True)
     process = serializers.CharField(source="assessment.process.code", read_only=True)
     dimension = serializers.CharField(source="dimension.code", read_only=True, allow_null=True)
-    created_by = serializers.CharField(source="created_by.username", read_only=True)
-    resolved_by = serializers.CharField(
-        source="resolved_by.username", read_only=True, allow_null=True
-    )
+    created_by = PersonField()
+    resolved_by = PersonField(allow_null=True)
     comments = CommentSerializer(many=True, read_only=True)
 
     class Meta:
@@ -542,8 +598,18 @@ class DeltaSerializer(serializers.Serializer):
     delta = serializers.FloatField(allow_null=True, help_text="b − a, percentage points.")
 
 
-class KeyedDeltaSerializer(DeltaSerializer):
-    key = serializers.CharField()
+class PairDeltaSerializer(DeltaSerializer):
+    pair = serializers.CharField()
+    name = serializers.CharField()
+
+
+class DimensionDeltaSerializer(DeltaSerializer):
+    dimension = serializers.CharField()
+    name = serializers.CharField()
+
+
+class PrincipalDeltaSerializer(DeltaSerializer):
+    principal = serializers.CharField()
     name = serializers.CharField()
 
 
@@ -576,13 +642,14 @@ class ComparisonSerializer(serializers.Serializer):
     same_methodology = serializers.BooleanField()
     methodology_warning = serializers.CharField(allow_null=True)
     processes = ProcessChangeSerializer(many=True)
-    pairs = KeyedDeltaSerializer(many=True)
-    dimensions = KeyedDeltaSerializer(many=True)
-    principals = KeyedDeltaSerializer(many=True)
+    pairs = PairDeltaSerializer(many=True)
+    dimensions = DimensionDeltaSerializer(many=True)
+    principals = PrincipalDeltaSerializer(many=True)
     overall = DeltaSerializer()
 
 
 class SeriesPointSerializer(serializers.Serializer):
+    round = serializers.CharField(help_text="The round, as paths and filters name it: `2016-v1`.")
     year = serializers.IntegerField()
     version = serializers.IntegerField()
     methodology = serializers.CharField(help_text="code@version the index was computed with.")
@@ -794,4 +861,33 @@ class LoginInput(serializers.Serializer):
 
 class TokenSerializer(serializers.Serializer):
     token = serializers.CharField(help_text="Send as `Authorization: Token <token>`.")
-    expiry = serializers.DateTimeField(allow_null=True)
+    expiry = UTCDateTimeField(allow_null=True)
+
+
+# --- history and rounds' texts -------------------------------------------------------------
+
+
+class ChangeSerializer(serializers.Serializer):
+    field = serializers.CharField(help_text="As stored: texts per language (`justification_ky`).")
+    old = serializers.JSONField(allow_null=True, help_text="null when the row was created.")
+    new = serializers.JSONField(allow_null=True)
+
+
+class HistoryEntrySerializer(serializers.Serializer):
+    revision = serializers.IntegerField()
+    at = UTCDateTimeField()
+    kind = serializers.ChoiceField(choices=["created", "changed", "deleted"])
+    by = PersonField(
+        allow_null=True, help_text="Who; shown to the panel and staff only (null for others)."
+    )
+    reason = serializers.CharField(allow_blank=True)
+    changes = ChangeSerializer(many=True)
+
+
+class RoundChangeInput(serializers.Serializer):
+    title = TextsField(required=False, help_text="In the request's language, or {language: text}.")
+    summary = TextsField(required=False, help_text="As `title`.")
+    changelog = TextsField(
+        required=False, help_text="What errata correct; publishing errata needs it. As `title`."
+    )
+    reason = ReasonField()

@@ -48,11 +48,13 @@ from rest_framework.views import APIView
 from assessments import models, services
 from assessments.comparison import compare_rounds
 from assessments.models import Round
+from assessments.permissions import can_see_panel_work, is_staff_member
 
 from . import caching, filters, payloads
 from . import serializers as s
 from .conditional import NO_MATCH, expected_revision, if_match_header, row_etag
 from .errors import PROBLEM_JSON, PreconditionFailed
+from .history import history_of
 from .i18n import UnknownLanguage, accepted_language, requested_language
 from .permissions import (
     ContributorOrReadOnly,
@@ -91,16 +93,14 @@ IF_MATCH_CREATE = OpenApiParameter(
         "is 412 with the row as it is now. Send the row's ETag to change it instead."
     ),
 )
-YEAR = OpenApiParameter(
-    "year",
-    {"type": "integer", "minimum": 1000, "maximum": 9999},
+ROUND = OpenApiParameter(
+    "round",
+    {"type": "string", "pattern": s.ROUND_REF_PATTERN},
     OpenApiParameter.PATH,
-    description="The round's year.",
-)
-VERSION = OpenApiParameter(
-    "version",
-    {"type": "integer", "minimum": 1, "maximum": 32767},
-    description="The round's version; by default the current one.",
+    description=(
+        "The round, named as everywhere in the API: `2016` (the year's current version) "
+        "or `2016-v2` (that version)."
+    ),
 )
 
 
@@ -123,24 +123,18 @@ def validated(serializer_class: type[serializers.Serializer], data: Any, **kwarg
     return serializer.validated_data
 
 
-def version_param(query: QueryDict) -> int | None:
-    """`?version=`, parsed by hand: the published scores are served in well under a
-    millisecond, and a serializer would double that (docs/decisions.md, "Speed")."""
-    value = query.get("version")
-    if value is None:
-        return None
-    if not (value.isascii() and value.isdigit()) or not 1 <= int(value) <= 32767:
-        raise ValidationError({"version": [_("A version is a whole number from 1.")]})
-    return int(value)
-
-
-def round_param(query: QueryDict, name: str) -> tuple[int, int | None]:
-    """A round named in the query as `2016` or `2016-v2`: (year, version or None)."""
-    match = s.ROUND_REF.match(query.get(name, ""))
+def parse_round(value: str, name: str = "round") -> tuple[int, int | None]:
+    """A round named `2016` or `2016-v2`: (year, version or None)."""
+    match = s.ROUND_REF.match(value or "")
     if match is None:
         raise ValidationError({name: [_("Name a round as YEAR or YEAR-vVERSION, e.g. 2016-v1.")]})
     version = match["version"]
     return int(match["year"]), int(version) if version else None
+
+
+def round_param(query: QueryDict, name: str) -> tuple[int, int | None]:
+    """A round named in the query as `2016` or `2016-v2`: (year, version or None)."""
+    return parse_round(query.get(name, ""), name)
 
 
 def get_round(user: Any, year: int, version: int | None, *, figures: bool = False) -> Round:
@@ -264,6 +258,21 @@ class RevisionedViewSet(ReadOnlyViewSet):
             return expected_revision(request, None, dict)
         return expected_revision(request, row.revision, lambda: self.get_serializer(row).data)
 
+    def show_people(self, row: Model) -> bool:
+        """Whether the asker sees who made each change: the panel's and staff's to know."""
+        return can_see_panel_work(self.request.user, row.assessment)  # type: ignore[attr-defined]
+
+    @extend_schema(
+        summary="The row's history: who, when, why, the old and the new values",
+        responses=s.HistoryEntrySerializer(many=True),
+        filters=False,
+    )
+    @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
+    def history(self, request: Request, **kwargs: Any) -> Response:
+        row = self.get_object()
+        entries = history_of(row, show_people=self.show_people(row))
+        return Response(s.HistoryEntrySerializer(entries, many=True).data)
+
     def call(self, service: Callable[..., Model], current: Callable[[], Model | None], **kwargs):
         """Call a service; a stale write is answered with the row as it is now, and its ETag."""
         try:
@@ -288,7 +297,10 @@ class ApiRootView(ApiMixin, routers.APIRootView):
         response = super().get(request, *args, **kwargs)
         for name in self.extra_links:
             response.data[name] = reverse(f"api:{name}", request=request)
-        response.data["scores"] = reverse("api:round-list", request=request) + "{year}/scores/"
+        # A template, not an address: built from the bare path, so that a `?format=` of
+        # this request is not spliced into its middle.
+        rounds = request.build_absolute_uri(reverse("api:round-list"))
+        response.data["scores"] = rounds + "{round}/scores/"
         return response
 
 
@@ -385,14 +397,25 @@ class LegalActViewSet(ReadOnlyViewSet):
 @extend_schema_view(
     list=extend_schema(summary="Rounds you may see (anonymous clients: published ones)"),
     retrieve=extend_schema(
-        summary="A round: its current version, or ?version=", parameters=[YEAR, VERSION]
+        summary="A round: `2016` (its current version) or `2016-v1`", parameters=[ROUND]
     ),
+    partial_update=extend_schema(
+        summary="Change a round's title, summary or changelog (staff), before publication",
+        description=(
+            "Errata need a changelog saying what they correct before they can be published: "
+            "`POST errata/`, correct the ratings, `PATCH` the changelog, `POST publish/`."
+        ),
+        request=s.RoundChangeInput,
+        parameters=[ROUND, IF_MATCH],
+    ),
+    history=extend_schema(parameters=[ROUND]),
 )
-class RoundViewSet(ReadOnlyViewSet):
+class RoundViewSet(mixins.UpdateModelMixin, RevisionedViewSet):
     serializer_class = s.RoundSerializer
     filterset_class = filters.RoundFilter
-    lookup_field = "year"
-    lookup_value_regex = "[0-9]{4}"
+    lookup_field = "round"
+    lookup_value_regex = r"[0-9]{4}(?:-v[0-9]{1,4})?"
+    http_method_names = ["get", "post", "patch", "head", "options"]
 
     def get_queryset(self) -> QuerySet[Round]:
         return visible_rounds(self.request.user).select_related(
@@ -400,23 +423,38 @@ class RoundViewSet(ReadOnlyViewSet):
         )
 
     def get_object(self) -> Round:
-        version = version_param(self.request.query_params)
-        round_ = get_round(self.request.user, int(self.kwargs["year"]), version)
+        round_ = get_round(self.request.user, *parse_round(self.kwargs["round"]))
         self.check_object_permissions(self.request, round_)
         return round_
 
+    def show_people(self, row: Model) -> bool:
+        return is_staff_member(self.request.user)
+
     def _round_response(self, round_: Round, status_code: int = status.HTTP_200_OK) -> Response:
-        round_ = self.get_queryset().get(pk=round_.pk)
-        return Response(self.get_serializer(round_).data, status=status_code)
+        return self.written(round_, status_code)
+
+    def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        round_ = self.get_object()
+        data = validated(s.RoundChangeInput, request.data)
+        row = self.call(
+            services.update_round,
+            lambda: round_,
+            actor=request.user,
+            round_=round_,
+            texts={name: value for name, value in data.items() if name != "reason"},
+            reason=data["reason"],
+            expected_revision=self.expected(request, round_),
+        )
+        return self.written(row)
 
     @extend_schema(
         summary="Publish the round (staff); errata supersede the version they correct",
         request=s.PublishInput,
         responses=s.RoundSerializer,
-        parameters=[YEAR, VERSION],
+        parameters=[ROUND],
     )
     @action(detail=True, methods=["post"])
-    def publish(self, request: Request, year: str) -> Response:
+    def publish(self, request: Request, **kwargs: Any) -> Response:
         data = validated(s.PublishInput, request.data)
         round_ = services.publish_round(
             actor=request.user,
@@ -430,10 +468,10 @@ class RoundViewSet(ReadOnlyViewSet):
         summary="Move the round between draft, open for rating and in review (staff)",
         request=s.TransitionInput,
         responses=s.RoundSerializer,
-        parameters=[YEAR, VERSION],
+        parameters=[ROUND],
     )
     @action(detail=True, methods=["post"])
-    def transition(self, request: Request, year: str) -> Response:
+    def transition(self, request: Request, **kwargs: Any) -> Response:
         data = validated(s.TransitionInput, request.data)
         round_ = services.transition_round(
             actor=request.user, round_=self.get_object(), to=data["to"], reason=data["reason"]
@@ -444,10 +482,10 @@ class RoundViewSet(ReadOnlyViewSet):
         summary="Start errata: the next version of a published round (staff)",
         request=s.ReasonInput,
         responses={201: s.RoundSerializer},
-        parameters=[YEAR, VERSION],
+        parameters=[ROUND],
     )
     @action(detail=True, methods=["post"])
-    def errata(self, request: Request, year: str) -> Response:
+    def errata(self, request: Request, **kwargs: Any) -> Response:
         data = validated(s.ReasonInput, request.data)
         round_ = services.start_errata(
             actor=request.user, round_=self.get_object(), reason=data["reason"]
@@ -458,10 +496,10 @@ class RoundViewSet(ReadOnlyViewSet):
         summary="Start the next year's round from this published one (staff)",
         request=s.NextRoundInput,
         responses={201: s.RoundSerializer},
-        parameters=[YEAR, VERSION],
+        parameters=[ROUND],
     )
     @action(detail=True, methods=["post"], url_path="next")
-    def start_next(self, request: Request, year: str) -> Response:
+    def start_next(self, request: Request, **kwargs: Any) -> Response:
         data = validated(s.NextRoundInput, request.data)
         round_ = services.start_next_round(
             actor=request.user, source=self.get_object(), year=data["year"], reason=data["reason"]
@@ -488,7 +526,7 @@ class RoundViewSet(ReadOnlyViewSet):
 class AssessmentViewSet(mixins.UpdateModelMixin, RevisionedViewSet):
     serializer_class = s.AssessmentSerializer
     filterset_class = filters.AssessmentFilter
-    http_method_names = ["get", "patch", "head"]
+    http_method_names = ["get", "patch", "head", "options"]
 
     def get_queryset(self) -> QuerySet[models.ProcessAssessment]:
         return (
@@ -505,6 +543,9 @@ class AssessmentViewSet(mixins.UpdateModelMixin, RevisionedViewSet):
 
     def visible_assessments(self) -> QuerySet[models.ProcessAssessment]:
         return visible_assessments(self.request.user)
+
+    def show_people(self, row: Model) -> bool:
+        return can_see_panel_work(self.request.user, row)  # type: ignore[arg-type]
 
     def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         assessment = self.get_object()
@@ -571,7 +612,7 @@ RATING_FIELDS = (
 class RatingViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, RevisionedViewSet):
     serializer_class = s.RatingSerializer
     filterset_class = filters.RatingFilter
-    http_method_names = ["get", "post", "put", "patch", "head"]
+    http_method_names = ["get", "post", "put", "patch", "head", "options"]
     service = staticmethod(services.set_consensus)
     model: type[Model] = models.Rating
 
@@ -676,7 +717,7 @@ class ExpertRatingViewSet(RatingViewSet):
         return (
             visible_expert_ratings(self.request.user)
             .select_related(*RATING_RELATIONS, "expert")
-            .only(*RATING_FIELDS, "updated_at", "expert__username")
+            .only(*RATING_FIELDS, "updated_at", "expert__first_name", "expert__last_name")
         )
 
     def _own(self) -> dict[str, Any]:
@@ -708,7 +749,7 @@ class CitationViewSet(
 ):
     serializer_class = s.CitationSerializer
     filterset_class = filters.CitationFilter
-    http_method_names = ["get", "post", "patch", "delete", "head"]
+    http_method_names = ["get", "post", "patch", "delete", "head", "options"]
 
     def get_queryset(self) -> QuerySet[models.Citation]:
         return visible_citations(self.request.user).select_related(
@@ -1037,12 +1078,12 @@ class ScoresView(FiguresView):
     renderer_classes = [JSONRenderer, ScoresCSVRenderer]
     formats = ("json", "csv")
 
-    def plan(self, query: QueryDict, index: caching.PublishedRounds, *, year: int) -> Plan | None:
-        ref = index.find(year, version_param(query))
+    def plan(self, query: QueryDict, index: caching.PublishedRounds, *, round: str) -> Plan | None:
+        ref = index.find(*parse_round(round))
         return self._plan(ref, index) if ref is not None else None
 
-    def plan_from_database(self, query: QueryDict, index: caching.PublishedRounds, *, year: int):
-        round_ = get_round(self.request.user, year, version_param(query), figures=True)
+    def plan_from_database(self, query: QueryDict, index: caching.PublishedRounds, *, round: str):
+        round_ = get_round(self.request.user, *parse_round(round), figures=True)
         return self._plan(round_, index)
 
     def _plan(self, round_: Any, index: caching.PublishedRounds) -> Plan:
@@ -1061,8 +1102,7 @@ class ScoresView(FiguresView):
             "Published rounds answer with ETag and Last-Modified; a conditional request gets 304."
         ),
         parameters=[
-            YEAR,
-            VERSION,
+            ROUND,
             OpenApiParameter("format", str, enum=["json", "csv"], description="Or use Accept."),
         ],
         responses={
@@ -1072,8 +1112,8 @@ class ScoresView(FiguresView):
             ),
         },
     )
-    def get(self, request: Request, year: int) -> HttpResponse:
-        return super().get(request, year=year)
+    def get(self, request: Request, round: str) -> HttpResponse:
+        return super().get(request, round=round)
 
 
 class ComparisonView(FiguresView):
@@ -1156,6 +1196,9 @@ class LoginView(ApiMixin, knox_views.LoginView):
             raise ValidationError(_("Unable to log in with the username and password given."))
         request.user = user
         return super().post(request, format)
+
+    def format_expiry_datetime(self, expiry: Any) -> str | None:
+        return s.UTCDateTimeField().to_representation(expiry) if expiry else None
 
 
 class LogoutView(ApiMixin, knox_views.LogoutView):

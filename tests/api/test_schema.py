@@ -47,18 +47,23 @@ def test_the_schema_is_valid_without_warnings(tmp_path):
 def test_every_endpoint_is_in_the_schema(client):
     paths = set(client.get("/api/v1/schema/", HTTP_ACCEPT="application/json").json()["paths"])
     expected = {
-        "/api/v1/rounds/{year}/scores/",
+        "/api/v1/rounds/{round}/scores/",
         "/api/v1/compare/",
         "/api/v1/series/",
         "/api/v1/auth/login/",
         "/api/v1/auth/logout/",
         "/api/v1/auth/logoutall/",
-        "/api/v1/rounds/{year}/publish/",
-        "/api/v1/rounds/{year}/transition/",
-        "/api/v1/rounds/{year}/errata/",
-        "/api/v1/rounds/{year}/next/",
+        "/api/v1/rounds/{round}/publish/",
+        "/api/v1/rounds/{round}/transition/",
+        "/api/v1/rounds/{round}/errata/",
+        "/api/v1/rounds/{round}/next/",
         "/api/v1/threads/{id}/comments/",
         "/api/v1/threads/{id}/resolve/",
+        "/api/v1/rounds/{round}/history/",
+        "/api/v1/assessments/{id}/history/",
+        "/api/v1/ratings/{id}/history/",
+        "/api/v1/expert-ratings/{id}/history/",
+        "/api/v1/citations/{id}/history/",
     }
     for prefix, viewset, _basename in router.registry:
         expected.add(f"/api/v1/{prefix}/")
@@ -107,7 +112,7 @@ def _real_path_parameters(world) -> dict[str, dict[str, object]]:
         "processes": {"code": assessment.process.code},
         "legal-acts": {"code": "constitution"},
         "methodologies": {"label": world.methodology.label},
-        "rounds": {"year": world.open.year},
+        "rounds": {"round": f"{world.open.year}-v1"},
     }
 
 
