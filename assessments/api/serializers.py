@@ -775,6 +775,12 @@ class RatingChangeInput(serializers.Serializer):
     reason = ReasonField()
 
 
+class RatingPatchInput(RatingChangeInput):
+    """PATCH: what is sent changes; the reason is required all the same."""
+
+    value = serializers.IntegerField(min_value=0, max_value=32767, required=False)
+
+
 class NewRatingInput(RatingChangeInput):
     assessment = _AssessmentField(help_text="The process assessment's id.")
     dimension = serializers.SlugField(help_text="The dimension's code.")
@@ -807,6 +813,12 @@ class CitationChangeInput(serializers.Serializer):
         required=False, help_text="False records that it was checked again."
     )
     reason = ReasonField()
+
+
+class CitationPatchInput(CitationChangeInput):
+    """PATCH: what is sent changes; the reason is required all the same."""
+
+    act = serializers.SlugField(required=False, help_text="The legal act's code.")
 
 
 class NewCitationInput(CitationChangeInput):

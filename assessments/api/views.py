@@ -606,7 +606,7 @@ RATING_FIELDS = (
         summary="Change a consensus rating", request=s.RatingChangeInput, parameters=[IF_MATCH]
     ),
     partial_update=extend_schema(
-        summary="Change a consensus rating", request=s.RatingChangeInput, parameters=[IF_MATCH]
+        summary="Change a consensus rating", request=s.RatingPatchInput, parameters=[IF_MATCH]
     ),
 )
 class RatingViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, RevisionedViewSet):
@@ -671,7 +671,8 @@ class RatingViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, Revisioned
 
     def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         row = self.get_object()
-        data = validated(s.RatingChangeInput, request.data, partial=kwargs.get("partial", False))
+        patch = kwargs.get("partial", False)
+        data = validated(s.RatingPatchInput if patch else s.RatingChangeInput, request.data)
         row = self.call(
             self.service,
             lambda: row,
@@ -703,7 +704,7 @@ class RatingViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, Revisioned
         summary="Change your own rating", request=s.RatingChangeInput, parameters=[IF_MATCH]
     ),
     partial_update=extend_schema(
-        summary="Change your own rating", request=s.RatingChangeInput, parameters=[IF_MATCH]
+        summary="Change your own rating", request=s.RatingPatchInput, parameters=[IF_MATCH]
     ),
 )
 class ExpertRatingViewSet(RatingViewSet):
@@ -737,7 +738,7 @@ REASON = OpenApiParameter("reason", str, required=True, description="Why: kept i
     ),
     partial_update=extend_schema(
         summary="Change a citation (the panel's chair, staff)",
-        request=s.CitationChangeInput,
+        request=s.CitationPatchInput,
         parameters=[IF_MATCH],
     ),
     destroy=extend_schema(
@@ -815,7 +816,7 @@ class CitationViewSet(
 
     def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         citation = self.get_object()
-        data = validated(s.CitationChangeInput, request.data, partial=True)
+        data = validated(s.CitationPatchInput, request.data)
         changes = {
             name: value
             for name, value in data.items()
