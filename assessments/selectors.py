@@ -267,8 +267,18 @@ def report_as_dict(rr: RoundReport, *, with_findings: bool = True) -> dict[str, 
     """The report as plain JSON-ready data; percentages to two places, exact fractions as text."""
     r, s, names = rr.round, rr.report.scores, rr.names
     return {
-        "round": {"year": r.year, "version": r.version, "title": r.title, "status": r.status},
-        "methodology": {"code": r.methodology.code, "version": r.methodology.version},
+        "round": {
+            "ref": f"{r.year}-v{r.version}",
+            "year": r.year,
+            "version": r.version,
+            "title": r.title,
+            "status": r.status,
+        },
+        "methodology": {
+            "ref": r.methodology.label,
+            "code": r.methodology.code,
+            "version": r.methodology.version,
+        },
         "processes": [
             {
                 "process": p.process,

@@ -649,6 +649,40 @@ def transition_round(*, actor, round_: Round, to: str, reason: str) -> Round:
         return row
 
 
+ROUND_TEXTS = ("title", "summary", "changelog")
+
+
+def update_round(
+    *,
+    actor,
+    round_: Round,
+    texts: Mapping[str, Texts],
+    reason: str,
+    expected_revision: int | None,
+) -> Round:
+    """Change a round's title, summary or changelog (staff), before it is published: the
+    changelog of errata says what they correct, and publishing them needs it."""
+    reason = _reason(reason)
+    unknown = set(texts) - set(ROUND_TEXTS)
+    if unknown:
+        raise InvalidInput(
+            _("These fields cannot be changed here: %(fields)s")
+            % {"fields": ", ".join(sorted(unknown))}
+        )
+    _allow(permissions.can_manage_rounds(actor), _("Only institute staff change a round."))
+    with transaction.atomic():
+        row = _locked_round(round_)
+        _ensure_open(row)
+        _check_revision(
+            row, expected_revision, [f"{n}_{lang}" for n in ROUND_TEXTS for lang in LANGS]
+        )
+        for name, value in texts.items():
+            _set_texts(row, name, value)
+        fields = [field for name in texts for field in (name, *(f"{name}_{ln}" for ln in LANGS))]
+        _round_save(row, actor=actor, reason=reason, fields=fields)
+        return row
+
+
 @dataclass(frozen=True)
 class Blocker:
     """One thing that stands in the way of publishing, said in words, with where it is."""

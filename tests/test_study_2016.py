@@ -126,12 +126,13 @@ def test_recommendations_and_initiatives_are_kept(study_round):
 def test_scores_reproduce_the_studys_figures(study_round):
     data = scores_json()
     assert data["round"] == {
+        "ref": "2016-v1",
         "year": 2016,
         "version": 1,
         "title": study_round.title_en,
         "status": "published",
     }
-    assert data["methodology"] == {"code": "idea-4d", "version": "2016"}
+    assert data["methodology"] == {"ref": "idea-4d@2016", "code": "idea-4d", "version": "2016"}
     pairs = {p["pair"]: p["index"] for p in data["pairs"]}
     assert pairs == {
         "citizens-parliament": 33.33,

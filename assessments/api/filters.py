@@ -129,7 +129,9 @@ class RatingFilter(AssessedFilterSet):
 
 class ExpertRatingFilter(AssessedFilterSet):
     dimension = filters.CharFilter(field_name="dimension__code", help_text="A dimension's code.")
-    expert = filters.CharFilter(field_name="expert__username", help_text="The expert's username.")
+    expert = IntegerFilter(
+        field_name="expert_id", max_value=2**63 - 1, help_text="The expert's id (`expert.id`)."
+    )
     ordering = _ordering(
         "assessment",
         ("dimension__position", "dimension"),

@@ -22,8 +22,17 @@ def pct(value: Fraction | None) -> float | None:
 
 def named(round_: Round) -> dict[str, dict[str, Any]]:
     return {
-        "round": {"year": round_.year, "version": round_.version, "status": round_.status},
-        "methodology": {"code": round_.methodology.code, "version": round_.methodology.version},
+        "round": {
+            "ref": f"{round_.year}-v{round_.version}",
+            "year": round_.year,
+            "version": round_.version,
+            "status": round_.status,
+        },
+        "methodology": {
+            "ref": round_.methodology.label,
+            "code": round_.methodology.code,
+            "version": round_.methodology.version,
+        },
     }
 
 
@@ -50,8 +59,9 @@ def comparison(c: RoundComparison) -> dict[str, Any]:
     }
 
     def keyed(deltas: list, kind: str) -> list[dict[str, Any]]:
+        # Named as in the scores: a pair's delta under `pair`, a dimension's under `dimension`.
         return [
-            {"key": d.key, "name": names[kind].get(d.key, d.key), **_delta(d.before, d.after)}
+            {kind: d.key, "name": names[kind].get(d.key, d.key), **_delta(d.before, d.after)}
             for d in deltas
         ]
 
@@ -103,6 +113,7 @@ def series(rounds: list[Round], pairs: list[PairSeries]) -> dict[str, Any]:
                 "principal": s.principal,
                 "points": [
                     {
+                        "round": f"{p.year}-v{p.version}",
                         "year": p.year,
                         "version": p.version,
                         "methodology": p.methodology,

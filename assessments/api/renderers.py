@@ -1,6 +1,7 @@
 """CSV of a round's scores: one row per figure, so a spreadsheet can filter by `figure`.
 
 Columns (empty where a figure has no such property):
+    round       the round as the API names it everywhere: `2016-v1`
     year, version, status, methodology   the round and the methodology version it was computed with
     figure      process_score | pair_index | dimension_total | principal_share | overall_index
                 | mismatch | unmatched_printed | finding
@@ -31,6 +32,7 @@ from typing import Any
 from rest_framework import renderers
 
 COLUMNS = [
+    "round",
     "year",
     "version",
     "status",
@@ -79,10 +81,11 @@ class ScoresCSVRenderer(renderers.BaseRenderer):
 def score_rows(data: Mapping[str, Any]) -> Iterator[dict[str, Any]]:
     r, m = data["round"], data["methodology"]
     base = {
+        "round": r["ref"],
         "year": r["year"],
         "version": r["version"],
         "status": r["status"],
-        "methodology": f"{m['code']}@{m['version']}",
+        "methodology": m["ref"],
     }
     for p in data["processes"]:
         yield {

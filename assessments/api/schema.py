@@ -30,21 +30,24 @@ LANG_PARAMETER = OpenApiParameter(
 READ_ERRORS = {
     "400": "The query is invalid (an unknown `lang`, a filter of the wrong type).",
     "401": "The token is invalid or expired.",
-    "403": "Not allowed.",
     "404": "Not found, or not visible to you.",
-    "406": "The Accept header names no format this operation serves.",
+    "406": "Neither `?format=` nor Accept names a format this operation serves.",
     "429": "Too many requests; retry after the Retry-After seconds.",
 }
 WRITE_ERRORS = {
     **READ_ERRORS,
-    "400": "The input is invalid; `errors` names the fields.",
+    "400": "The input is invalid; `errors` names the parameters.",
     "401": "Authentication is required: send `Authorization: Token <token>`.",
     "403": "Your role does not allow this change.",
     "409": "The round is published and frozen, or cannot be published yet.",
-    "412": "Stale write: the row changed since you read it; `current` has it now.",
-    "415": "Send JSON.",
-    "428": 'Say which revision you edited: send `If-Match: "<revision>"`.',
 }
+BODY_ERRORS = {"415": "Send JSON."}
+IF_MATCH_ERRORS = {
+    "412": "Stale write: the row changed since you read it; `current` has it now.",
+    "428": "Say which revision you changed: send the row's ETag in `If-Match`.",
+}
+# Logging in and out changes no round: no 403 for a role, no 409.
+AUTH_PATHS = ("/auth/",)
 
 
 class AutoSchema(openapi.AutoSchema):
@@ -57,20 +60,53 @@ class AutoSchema(openapi.AutoSchema):
     def get_override_parameters(self) -> list[Any]:
         return [*super().get_override_parameters(), LANG_PARAMETER]
 
+    def get_operation(self, *args: Any, **kwargs: Any) -> dict[str, Any] | None:
+        operation = super().get_operation(*args, **kwargs)
+        if operation is None:
+            return None
+        for parameter in operation.get("parameters", []):
+            if parameter["name"] == "ordering" and parameter["in"] == "query":
+                self._ordering_enum(parameter)
+            if parameter["name"] == "If-Match" and parameter["in"] == "header":
+                self._add_errors(operation["responses"], IF_MATCH_ERRORS)
+        return operation
+
+    def _add_errors(self, responses: dict[str, Any], errors: dict[str, str]) -> None:
+        for status, description in errors.items():
+            if status not in responses:
+                response = self._get_response_for_code(
+                    ErrorSerializer, status, media_types=[PROBLEM_JSON], direction="response"
+                )
+                response["description"] = description
+                responses[status] = response
+
+    def _ordering_enum(self, parameter: dict[str, Any]) -> None:
+        """The names a list orders by, `-` first for descending, several by commas."""
+        filterset = getattr(self.view, "filterset_class", None)
+        ordering = filterset.base_filters.get("ordering") if filterset else None
+        if ordering is None:
+            return
+        names = list(ordering.param_map)
+        parameter["schema"] = {
+            "type": "array",
+            "items": {"type": "string", "enum": [*names, *(f"-{n}" for n in names)]},
+        }
+        parameter["style"] = "form"
+        parameter["explode"] = False
+
     def _get_response_bodies(self, direction: str = "response") -> dict[str, Any]:
         responses = super()._get_response_bodies(direction)
         if direction != "response":
             return responses
         if self.method in ("GET", "HEAD"):
             responses.setdefault("304", {"description": "Not modified (If-None-Match matched)."})
-            errors = READ_ERRORS
+            errors = dict(READ_ERRORS)
         else:
-            errors = WRITE_ERRORS
-        for status, description in errors.items():
-            if status not in responses:
-                response = self._get_response_for_code(
-                    ErrorSerializer, status, media_types=[PROBLEM_JSON], direction=direction
-                )
-                response["description"] = description
-                responses[status] = response
+            errors = dict(WRITE_ERRORS)
+            if any(part in self.path for part in AUTH_PATHS):
+                errors.pop("403")
+                errors.pop("409")
+            if self.method in ("POST", "PUT", "PATCH"):
+                errors.update(BODY_ERRORS)
+        self._add_errors(responses, errors)
         return responses

@@ -10,13 +10,18 @@ services decide whether the change is allowed and valid.
 
 from __future__ import annotations
 
+import datetime
 import re
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
+from django.db import models as django_models
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
+from modeltranslation.translator import NotRegistered, translator
 from rest_framework import serializers
 
 from assessments import models, review
@@ -28,18 +33,33 @@ ROUND_REF = re.compile(r"^(?P<year>[0-9]{4})(?:-v(?P<version>[0-9]{1,4}))?$")
 # Largest primary key a lookup accepts: a bigger number cannot name a row, and some
 # databases fail on it instead of finding nothing.
 MAX_ID = 2**63 - 1
+LANGUAGE_CODES = [code for code, _name in settings.LANGUAGES]
 
 
 # --- names of a round and its methodology ------------------------------------------
 
 
+def round_ref(round_: Any) -> str:
+    """How the API names a round in paths, filters and bodies: `2016-v1`."""
+    return f"{round_.year}-v{round_.version}"
+
+
 class RoundNameSerializer(serializers.Serializer):
+    ref = serializers.SerializerMethodField(
+        help_text="How paths and filters name this round: `2016-v1`."
+    )
     year = serializers.IntegerField(read_only=True)
     version = serializers.IntegerField(read_only=True)
     status = serializers.ChoiceField(choices=Round.Status.choices, read_only=True)
 
+    def get_ref(self, round_: Any) -> str:
+        return round_ref(round_)
+
 
 class MethodologyNameSerializer(serializers.Serializer):
+    ref = serializers.CharField(
+        source="label", read_only=True, help_text="How paths name it: `idea-4d@2016`."
+    )
     code = serializers.CharField(read_only=True)
     version = serializers.CharField(read_only=True)
 
@@ -64,22 +84,132 @@ class CodeNameSerializer(serializers.Serializer):
     name = serializers.CharField(read_only=True)
 
 
+# --- people ----------------------------------------------------------------------------------
+
+
+def person_name(user: Any) -> str:
+    """How answers name a person: her full name, never her username (half of a login)."""
+    if user is None:
+        return ""
+    return user.get_full_name() or str(_("Panel member %(id)s") % {"id": user.pk})
+
+
+@extend_schema_field(
+    {
+        "type": "object",
+        "nullable": True,
+        "properties": {"id": {"type": "integer"}, "name": {"type": "string"}},
+        "required": ["id", "name"],
+    }
+)
+class PersonField(serializers.Field):
+    """A person as {"id", "name"}: the id filters by her (`?expert=12`)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("read_only", True)
+        super().__init__(**kwargs)
+
+    def to_representation(self, user: Any) -> dict[str, Any] | None:
+        return {"id": user.pk, "name": person_name(user)}
+
+
+# --- texts in three languages -------------------------------------------------------------
+
+
+def translated_fields(model: type) -> frozenset[str]:
+    """The model's fields with a column per language (django-modeltranslation)."""
+    try:
+        return frozenset(translator.get_options_for_model(model).fields)
+    except NotRegistered:
+        return frozenset()
+
+
+def served_language(instance: Any, name: str) -> str | None:
+    """The language of the text `instance.<name>` serves now: the active language's, or
+    the first fallback that has one (the order modeltranslation falls back in)."""
+    active = get_language()
+    for language in dict.fromkeys([active, *settings.MODELTRANSLATION_FALLBACK_LANGUAGES]):
+        if getattr(instance, f"{name}_{language}", None):
+            return language
+    return None
+
+
+@extend_schema_field(
+    {
+        "type": "object",
+        "additionalProperties": {"type": "string", "enum": LANGUAGE_CODES},
+        "description": (
+            "The texts of this item that are not in the language asked for (none was "
+            'written in it), with the language they are in: {"justification": "ky"}.'
+        ),
+    }
+)
+class TextLanguagesField(serializers.Field):
+    def __init__(self, names: frozenset[str], **kwargs: Any) -> None:
+        self.names = names
+        super().__init__(source="*", read_only=True, **kwargs)
+
+    def to_representation(self, instance: Any) -> dict[str, str]:
+        served = {name: served_language(instance, name) for name in self.names}
+        # What the answer's Content-Language names (api/views.py, ApiMixin.dispatch).
+        request = self.context.get("request")
+        if request is not None:
+            used = request._request.__dict__.setdefault("text_languages", set())
+            used.update(language for language in served.values() if language)
+        active = get_language()
+        return {
+            name: language
+            for name, language in sorted(served.items())
+            if language not in (None, active)
+        }
+
+
+class UTCDateTimeField(serializers.DateTimeField):
+    """Every timestamp of the API in UTC, written with `Z` (not the server's +06:00)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("default_timezone", datetime.UTC)
+        super().__init__(**kwargs)
+
+
+class TextsSerializer(serializers.ModelSerializer):
+    """The API's model serializer: timestamps in UTC; for a row whose texts come in
+    ky/ru/en, `text_languages` says which are not in the language asked for, and the
+    answer's Content-Language names every language served."""
+
+    serializer_field_mapping = {
+        **serializers.ModelSerializer.serializer_field_mapping,
+        django_models.DateTimeField: UTCDateTimeField,
+    }
+
+    def get_fields(self) -> dict[str, serializers.Field]:
+        fields = super().get_fields()
+        names = translated_fields(self.Meta.model) & {
+            name
+            for name, field in fields.items()
+            if isinstance(field, serializers.CharField) and field.source in (None, name)
+        }
+        if names:
+            fields["text_languages"] = TextLanguagesField(frozenset(names))
+        return fields
+
+
 # --- the accountability system ----------------------------------------------------------
 
 
-class DimensionSerializer(serializers.ModelSerializer):
+class DimensionSerializer(TextsSerializer):
     class Meta:
         model = models.Dimension
         fields = ["code", "position", "name", "description", "is_scored", "is_gating"]
 
 
-class ScaleLevelSerializer(serializers.ModelSerializer):
+class ScaleLevelSerializer(TextsSerializer):
     class Meta:
         model = models.ScaleLevel
         fields = ["value", "label"]
 
 
-class MethodologySerializer(serializers.ModelSerializer):
+class MethodologySerializer(TextsSerializer):
     dimensions = DimensionSerializer(many=True, read_only=True)
     scale = ScaleLevelSerializer(source="scale_levels", many=True, read_only=True)
 
@@ -98,13 +228,13 @@ class MethodologySerializer(serializers.ModelSerializer):
         ]
 
 
-class SubjectNameSerializer(serializers.ModelSerializer):
+class SubjectNameSerializer(TextsSerializer):
     class Meta:
         model = models.SubjectName
         fields = ["name", "valid_from", "valid_until"]
 
 
-class SubjectSerializer(serializers.ModelSerializer):
+class SubjectSerializer(TextsSerializer):
     names = SubjectNameSerializer(many=True, read_only=True)
 
     class Meta:
@@ -112,16 +242,16 @@ class SubjectSerializer(serializers.ModelSerializer):
         fields = ["code", "kind", "role", "position", "name", "description", "names"]
 
 
-class PairSerializer(serializers.ModelSerializer):
-    principal = CodeNameSerializer(read_only=True)
-    agent = CodeNameSerializer(read_only=True)
+class PairSerializer(TextsSerializer):
+    principal = serializers.CharField(source="principal.code", read_only=True)
+    agent = serializers.CharField(source="agent.code", read_only=True)
 
     class Meta:
         model = models.Pair
         fields = ["code", "position", "name", "principal", "agent"]
 
 
-class ProcessSerializer(serializers.ModelSerializer):
+class ProcessSerializer(TextsSerializer):
     pair = serializers.CharField(source="pair.code", read_only=True)
 
     class Meta:
@@ -129,13 +259,13 @@ class ProcessSerializer(serializers.ModelSerializer):
         fields = ["code", "pair", "position", "name", "description"]
 
 
-class LegalActEditionSerializer(serializers.ModelSerializer):
+class LegalActEditionSerializer(TextsSerializer):
     class Meta:
         model = models.LegalActEdition
         fields = ["code", "title", "valid_from", "valid_until", "url", "note"]
 
 
-class LegalActSerializer(serializers.ModelSerializer):
+class LegalActSerializer(TextsSerializer):
     editions = LegalActEditionSerializer(many=True, read_only=True)
 
     class Meta:
@@ -146,7 +276,7 @@ class LegalActSerializer(serializers.ModelSerializer):
 # --- rounds and what was assessed in them ------------------------------------------------
 
 
-class RoundSerializer(serializers.ModelSerializer):
+class RoundSerializer(TextsSerializer):
     round = RoundNameSerializer(source="*", read_only=True)
     methodology = MethodologyNameSerializer(read_only=True)
     previous = RoundNameSerializer(read_only=True, allow_null=True)
@@ -170,13 +300,12 @@ class RoundSerializer(serializers.ModelSerializer):
         ]
 
     def get_scores(self, round_: Round) -> str:
-        url = reverse("api:round-scores", kwargs={"year": round_.year})
-        url = f"{url}?version={round_.version}"
+        url = reverse("api:round-scores", kwargs={"round": round_ref(round_)})
         request = self.context.get("request")
         return request.build_absolute_uri(url) if request else url
 
 
-class NestedRatingSerializer(serializers.ModelSerializer):
+class NestedRatingSerializer(TextsSerializer):
     dimension = serializers.CharField(source="dimension.code", read_only=True)
 
     class Meta:
@@ -184,7 +313,7 @@ class NestedRatingSerializer(serializers.ModelSerializer):
         fields = ["id", "dimension", "value", "justification", "carried_over", "revision"]
 
 
-class NestedCitationSerializer(serializers.ModelSerializer):
+class NestedCitationSerializer(TextsSerializer):
     act = serializers.CharField(source="act.code", read_only=True)
     edition = serializers.CharField(source="edition.code", read_only=True, allow_null=True)
     dimension = serializers.CharField(source="dimension.code", read_only=True, allow_null=True)
@@ -204,10 +333,10 @@ class NestedCitationSerializer(serializers.ModelSerializer):
         ]
 
 
-class AssessmentSerializer(serializers.ModelSerializer):
+class AssessmentSerializer(TextsSerializer):
     round = RoundNameSerializer(read_only=True)
     methodology = MethodologyNameSerializer(source="round.methodology", read_only=True)
-    process = CodeNameSerializer(read_only=True)
+    process = serializers.CharField(source="process.code", read_only=True)
     pair = serializers.CharField(source="process.pair.code", read_only=True)
     ratings = NestedRatingSerializer(many=True, read_only=True)
     citations = NestedCitationSerializer(many=True, read_only=True)
@@ -231,7 +360,7 @@ class AssessmentSerializer(serializers.ModelSerializer):
         ]
 
 
-class RatingSerializer(serializers.ModelSerializer):
+class RatingSerializer(TextsSerializer):
     round = RoundNameSerializer(source="assessment.round", read_only=True)
     methodology = MethodologyNameSerializer(source="assessment.round.methodology", read_only=True)
     process = serializers.CharField(source="assessment.process.code", read_only=True)
@@ -256,13 +385,13 @@ class RatingSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class ExpertRatingSerializer(serializers.ModelSerializer):
+class ExpertRatingSerializer(TextsSerializer):
     round = RoundNameSerializer(source="assessment.round", read_only=True)
     methodology = MethodologyNameSerializer(source="assessment.round.methodology", read_only=True)
     process = serializers.CharField(source="assessment.process.code", read_only=True)
     pair = serializers.CharField(source="assessment.process.pair.code", read_only=True)
     dimension = serializers.CharField(source="dimension.code", read_only=True)
-    expert = serializers.CharField(source="expert.username", read_only=True)
+    expert = PersonField()
 
     class Meta:
         model = models.ExpertRating
@@ -283,7 +412,7 @@ class ExpertRatingSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class CitationSerializer(serializers.ModelSerializer):
+class CitationSerializer(TextsSerializer):
     round = RoundNameSerializer(source="assessment.round", read_only=True)
     methodology = MethodologyNameSerializer(source="assessment.round.methodology", read_only=True)
     process = serializers.CharField(source="assessment.process.code", read_only=True)
@@ -319,8 +448,8 @@ class CitationSerializer(serializers.ModelSerializer):
         return data
 
 
-class CommentSerializer(serializers.ModelSerializer):
-    author = serializers.CharField(source="author.username", read_only=True)
+class CommentSerializer(TextsSerializer):
+    author = PersonField()
 
     class Meta:
         model = models.Comment
@@ -328,15 +457,13 @@ class CommentSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class ThreadSerializer(serializers.ModelSerializer):
+class ThreadSerializer(TextsSerializer):
     round = RoundNameSerializer(source="assessment.round", read_only=True)
     methodology = MethodologyNameSerializer(source="assessment.round.methodology", read_only=True)
     process = serializers.CharField(source="assessment.process.code", read_only=True)
     dimension = serializers.CharField(source="dimension.code", read_only=True, allow_null=True)
-    created_by = serializers.CharField(source="created_by.username", read_only=True)
-    resolved_by = serializers.CharField(
-        source="resolved_by.username", read_only=True, allow_null=True
-    )
+    created_by = PersonField()
+    resolved_by = PersonField(allow_null=True)
     comments = CommentSerializer(many=True, read_only=True)
 
     class Meta:
@@ -542,8 +669,18 @@ class DeltaSerializer(serializers.Serializer):
     delta = serializers.FloatField(allow_null=True, help_text="b − a, percentage points.")
 
 
-class KeyedDeltaSerializer(DeltaSerializer):
-    key = serializers.CharField()
+class PairDeltaSerializer(DeltaSerializer):
+    pair = serializers.CharField()
+    name = serializers.CharField()
+
+
+class DimensionDeltaSerializer(DeltaSerializer):
+    dimension = serializers.CharField()
+    name = serializers.CharField()
+
+
+class PrincipalDeltaSerializer(DeltaSerializer):
+    principal = serializers.CharField()
     name = serializers.CharField()
 
 
@@ -576,13 +713,14 @@ class ComparisonSerializer(serializers.Serializer):
     same_methodology = serializers.BooleanField()
     methodology_warning = serializers.CharField(allow_null=True)
     processes = ProcessChangeSerializer(many=True)
-    pairs = KeyedDeltaSerializer(many=True)
-    dimensions = KeyedDeltaSerializer(many=True)
-    principals = KeyedDeltaSerializer(many=True)
+    pairs = PairDeltaSerializer(many=True)
+    dimensions = DimensionDeltaSerializer(many=True)
+    principals = PrincipalDeltaSerializer(many=True)
     overall = DeltaSerializer()
 
 
 class SeriesPointSerializer(serializers.Serializer):
+    round = serializers.CharField(help_text="The round, as paths and filters name it: `2016-v1`.")
     year = serializers.IntegerField()
     version = serializers.IntegerField()
     methodology = serializers.CharField(help_text="code@version the index was computed with.")
@@ -661,12 +799,57 @@ class ReasonField(serializers.CharField):
         super().__init__(**kwargs)
 
 
+@extend_schema_field(
+    {
+        "oneOf": [
+            {"type": "string"},
+            {
+                "type": "object",
+                "properties": {code: {"type": "string"} for code in LANGUAGE_CODES},
+                "additionalProperties": False,
+                "minProperties": 1,
+            },
+        ]
+    }
+)
+class TextsField(serializers.Field):
+    """A text in the request's language, or {"ky": ..., "ru": ..., "en": ...}: the
+    languages named are written, the others keep what they had."""
+
+    default_error_messages = {
+        "invalid": _("Send a text, or an object of texts by language (ky, ru, en)."),
+        "language": _("%(codes)s: not a language of this service; use ky, ru or en."),
+    }
+
+    def to_internal_value(self, data: Any) -> str | dict[str, str]:
+        if isinstance(data, str):
+            return data.strip()
+        if not isinstance(data, dict) or not data:
+            self.fail("invalid")
+        unknown = sorted(str(code) for code in data if code not in LANGUAGE_CODES)
+        if unknown:
+            self.fail("language", codes=", ".join(unknown))
+        if not all(isinstance(text, str) for text in data.values()):
+            self.fail("invalid")
+        return {code: text.strip() for code, text in data.items()}
+
+    def to_representation(self, value: Any) -> Any:
+        return value
+
+
 class RatingChangeInput(serializers.Serializer):
     value = serializers.IntegerField(min_value=0, max_value=32767)
-    justification = serializers.CharField(
-        required=False, allow_blank=True, help_text="In the request's language."
+    justification = TextsField(
+        required=False,
+        help_text="In the request's language, or {language: text} for several.",
     )
     reason = ReasonField()
+
+
+class RatingPatchInput(RatingChangeInput):
+    """PATCH: what is sent changes; the reason is required all the same."""
+
+    value = serializers.IntegerField(min_value=0, max_value=32767, required=False)
 
 
 class NewRatingInput(RatingChangeInput):
@@ -678,9 +861,9 @@ class AssessmentChangeInput(serializers.Serializer):
     verdict = serializers.ChoiceField(
         choices=models.ProcessAssessment.Verdict.choices, required=False, allow_blank=True
     )
-    title = serializers.CharField(required=False, max_length=500)
-    verdict_text = serializers.CharField(required=False, allow_blank=True)
-    justification = serializers.CharField(required=False, allow_blank=True)
+    title = TextsField(required=False, help_text="In the request's language, or {language: text}.")
+    verdict_text = TextsField(required=False, help_text="As `title`.")
+    justification = TextsField(required=False, help_text="As `title`.")
     reason = ReasonField()
 
 
@@ -701,6 +884,12 @@ class CitationChangeInput(serializers.Serializer):
         required=False, help_text="False records that it was checked again."
     )
     reason = ReasonField()
+
+
+class CitationPatchInput(CitationChangeInput):
+    """PATCH: what is sent changes; the reason is required all the same."""
+
+    act = serializers.SlugField(required=False, help_text="The legal act's code.")
 
 
 class NewCitationInput(CitationChangeInput):
@@ -755,4 +944,33 @@ class LoginInput(serializers.Serializer):
 
 class TokenSerializer(serializers.Serializer):
     token = serializers.CharField(help_text="Send as `Authorization: Token <token>`.")
-    expiry = serializers.DateTimeField(allow_null=True)
+    expiry = UTCDateTimeField(allow_null=True)
+
+
+# --- history and rounds' texts -------------------------------------------------------------
+
+
+class ChangeSerializer(serializers.Serializer):
+    field = serializers.CharField(help_text="As stored: texts per language (`justification_ky`).")
+    old = serializers.JSONField(allow_null=True, help_text="null when the row was created.")
+    new = serializers.JSONField(allow_null=True)
+
+
+class HistoryEntrySerializer(serializers.Serializer):
+    revision = serializers.IntegerField()
+    at = UTCDateTimeField()
+    kind = serializers.ChoiceField(choices=["created", "changed", "deleted"])
+    by = PersonField(
+        allow_null=True, help_text="Who; shown to the panel and staff only (null for others)."
+    )
+    reason = serializers.CharField(allow_blank=True)
+    changes = ChangeSerializer(many=True)
+
+
+class RoundChangeInput(serializers.Serializer):
+    title = TextsField(required=False, help_text="In the request's language, or {language: text}.")
+    summary = TextsField(required=False, help_text="As `title`.")
+    changelog = TextsField(
+        required=False, help_text="What errata correct; publishing errata needs it. As `title`."
+    )
+    reason = ReasonField()

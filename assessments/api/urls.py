@@ -33,7 +33,11 @@ router.register("threads", views.ThreadViewSet, basename="thread")
 router.register("comments", views.CommentViewSet, basename="comment")
 
 urlpatterns = [
-    path("rounds/<int:year>/scores/", views.ScoresView.as_view(), name="round-scores"),
+    re_path(
+        r"^rounds/(?P<round>[0-9]{4}(?:-v[0-9]{1,4})?)/scores/$",
+        views.ScoresView.as_view(),
+        name="round-scores",
+    ),
     path("compare/", views.ComparisonView.as_view(), name="compare"),
     path("series/", views.SeriesView.as_view(), name="series"),
     path("auth/login/", views.LoginView.as_view(), name="login"),

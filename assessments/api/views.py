@@ -53,11 +53,13 @@ from accountability import logins
 from assessments import models, services
 from assessments.comparison import compare_rounds
 from assessments.models import Round
+from assessments.permissions import can_see_panel_work, is_staff_member
 
 from . import caching, filters, payloads
 from . import serializers as s
 from .conditional import NO_MATCH, expected_revision, if_match_header, row_etag
 from .errors import PROBLEM_JSON, PreconditionFailed
+from .history import history_of
 from .i18n import UnknownLanguage, accepted_language, requested_language
 from .listcache import PublicListCacheMixin
 from .permissions import (
@@ -97,16 +99,14 @@ IF_MATCH_CREATE = OpenApiParameter(
         "is 412 with the row as it is now. Send the row's ETag to change it instead."
     ),
 )
-YEAR = OpenApiParameter(
-    "year",
-    {"type": "integer", "minimum": 1000, "maximum": 9999},
+ROUND = OpenApiParameter(
+    "round",
+    {"type": "string", "pattern": s.ROUND_REF_PATTERN},
     OpenApiParameter.PATH,
-    description="The round's year.",
-)
-VERSION = OpenApiParameter(
-    "version",
-    {"type": "integer", "minimum": 1, "maximum": 32767},
-    description="The round's version; by default the current one.",
+    description=(
+        "The round, named as everywhere in the API: `2016` (the year's current version) "
+        "or `2016-v2` (that version)."
+    ),
 )
 
 
@@ -129,24 +129,18 @@ def validated(serializer_class: type[serializers.Serializer], data: Any, **kwarg
     return serializer.validated_data
 
 
-def version_param(query: QueryDict) -> int | None:
-    """`?version=`, parsed by hand: the published scores are served in well under a
-    millisecond, and a serializer would double that (docs/decisions.md, "Speed")."""
-    value = query.get("version")
-    if value is None:
-        return None
-    if not (value.isascii() and value.isdigit()) or not 1 <= int(value) <= 32767:
-        raise ValidationError({"version": [_("A version is a whole number from 1.")]})
-    return int(value)
-
-
-def round_param(query: QueryDict, name: str) -> tuple[int, int | None]:
-    """A round named in the query as `2016` or `2016-v2`: (year, version or None)."""
-    match = s.ROUND_REF.match(query.get(name, ""))
+def parse_round(value: str, name: str = "round") -> tuple[int, int | None]:
+    """A round named `2016` or `2016-v2`: (year, version or None)."""
+    match = s.ROUND_REF.match(value or "")
     if match is None:
         raise ValidationError({name: [_("Name a round as YEAR or YEAR-vVERSION, e.g. 2016-v1.")]})
     version = match["version"]
     return int(match["year"]), int(version) if version else None
+
+
+def round_param(query: QueryDict, name: str) -> tuple[int, int | None]:
+    """A round named in the query as `2016` or `2016-v2`: (year, version or None)."""
+    return parse_round(query.get(name, ""), name)
 
 
 def get_round(user: Any, year: int, version: int | None, *, figures: bool = False) -> Round:
@@ -200,7 +194,10 @@ class ApiMixin(JsonErrors):
             if isinstance(response, SimpleTemplateResponse) and not response.is_rendered:
                 response.render()
             response = self._conditional(request, response)
-        response["Content-Language"] = self.language
+        # True to the texts served: a text missing in the language asked for falls back
+        # to another, and the answer then names that one too (RFC 9110 §8.5: a list).
+        fallbacks = getattr(request, "text_languages", set()) - {self.language}
+        response["Content-Language"] = ", ".join([self.language, *sorted(fallbacks)])
         patch_vary_headers(response, ["Accept-Language"])
         return rate_limit_headers(request, response)
 
@@ -267,6 +264,21 @@ class RevisionedViewSet(ReadOnlyViewSet):
             return expected_revision(request, None, dict)
         return expected_revision(request, row.revision, lambda: self.get_serializer(row).data)
 
+    def show_people(self, row: Model) -> bool:
+        """Whether the asker sees who made each change: the panel's and staff's to know."""
+        return can_see_panel_work(self.request.user, row.assessment)  # type: ignore[attr-defined]
+
+    @extend_schema(
+        summary="The row's history: who, when, why, the old and the new values",
+        responses=s.HistoryEntrySerializer(many=True),
+        filters=False,
+    )
+    @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
+    def history(self, request: Request, **kwargs: Any) -> Response:
+        row = self.get_object()
+        entries = history_of(row, show_people=self.show_people(row))
+        return Response(s.HistoryEntrySerializer(entries, many=True).data)
+
     def call(self, service: Callable[..., Model], current: Callable[[], Model | None], **kwargs):
         """Call a service; a stale write is answered with the row as it is now, and its ETag."""
         try:
@@ -291,7 +303,10 @@ class ApiRootView(ApiMixin, routers.APIRootView):
         response = super().get(request, *args, **kwargs)
         for name in self.extra_links:
             response.data[name] = reverse(f"api:{name}", request=request)
-        response.data["scores"] = reverse("api:round-list", request=request) + "{year}/scores/"
+        # A template, not an address: built from the bare path, so that a `?format=` of
+        # this request is not spliced into its middle.
+        rounds = request.build_absolute_uri(reverse("api:round-list"))
+        response.data["scores"] = rounds + "{round}/scores/"
         return response
 
 
@@ -388,14 +403,25 @@ class LegalActViewSet(ReadOnlyViewSet):
 @extend_schema_view(
     list=extend_schema(summary="Rounds you may see (anonymous clients: published ones)"),
     retrieve=extend_schema(
-        summary="A round: its current version, or ?version=", parameters=[YEAR, VERSION]
+        summary="A round: `2016` (its current version) or `2016-v1`", parameters=[ROUND]
     ),
+    partial_update=extend_schema(
+        summary="Change a round's title, summary or changelog (staff), before publication",
+        description=(
+            "Errata need a changelog saying what they correct before they can be published: "
+            "`POST errata/`, correct the ratings, `PATCH` the changelog, `POST publish/`."
+        ),
+        request=s.RoundChangeInput,
+        parameters=[ROUND, IF_MATCH],
+    ),
+    history=extend_schema(parameters=[ROUND]),
 )
-class RoundViewSet(ReadOnlyViewSet):
+class RoundViewSet(mixins.UpdateModelMixin, RevisionedViewSet):
     serializer_class = s.RoundSerializer
     filterset_class = filters.RoundFilter
-    lookup_field = "year"
-    lookup_value_regex = "[0-9]{4}"
+    lookup_field = "round"
+    lookup_value_regex = r"[0-9]{4}(?:-v[0-9]{1,4})?"
+    http_method_names = ["get", "post", "patch", "head", "options"]
 
     def get_queryset(self) -> QuerySet[Round]:
         return visible_rounds(self.request.user).select_related(
@@ -403,23 +429,38 @@ class RoundViewSet(ReadOnlyViewSet):
         )
 
     def get_object(self) -> Round:
-        version = version_param(self.request.query_params)
-        round_ = get_round(self.request.user, int(self.kwargs["year"]), version)
+        round_ = get_round(self.request.user, *parse_round(self.kwargs["round"]))
         self.check_object_permissions(self.request, round_)
         return round_
 
+    def show_people(self, row: Model) -> bool:
+        return is_staff_member(self.request.user)
+
     def _round_response(self, round_: Round, status_code: int = status.HTTP_200_OK) -> Response:
-        round_ = self.get_queryset().get(pk=round_.pk)
-        return Response(self.get_serializer(round_).data, status=status_code)
+        return self.written(round_, status_code)
+
+    def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        round_ = self.get_object()
+        data = validated(s.RoundChangeInput, request.data)
+        row = self.call(
+            services.update_round,
+            lambda: round_,
+            actor=request.user,
+            round_=round_,
+            texts={name: value for name, value in data.items() if name != "reason"},
+            reason=data["reason"],
+            expected_revision=self.expected(request, round_),
+        )
+        return self.written(row)
 
     @extend_schema(
         summary="Publish the round (staff); errata supersede the version they correct",
         request=s.PublishInput,
         responses=s.RoundSerializer,
-        parameters=[YEAR, VERSION],
+        parameters=[ROUND],
     )
     @action(detail=True, methods=["post"])
-    def publish(self, request: Request, year: str) -> Response:
+    def publish(self, request: Request, **kwargs: Any) -> Response:
         data = validated(s.PublishInput, request.data)
         round_ = services.publish_round(
             actor=request.user,
@@ -433,10 +474,10 @@ class RoundViewSet(ReadOnlyViewSet):
         summary="Move the round between draft, open for rating and in review (staff)",
         request=s.TransitionInput,
         responses=s.RoundSerializer,
-        parameters=[YEAR, VERSION],
+        parameters=[ROUND],
     )
     @action(detail=True, methods=["post"])
-    def transition(self, request: Request, year: str) -> Response:
+    def transition(self, request: Request, **kwargs: Any) -> Response:
         data = validated(s.TransitionInput, request.data)
         round_ = services.transition_round(
             actor=request.user, round_=self.get_object(), to=data["to"], reason=data["reason"]
@@ -447,10 +488,10 @@ class RoundViewSet(ReadOnlyViewSet):
         summary="Start errata: the next version of a published round (staff)",
         request=s.ReasonInput,
         responses={201: s.RoundSerializer},
-        parameters=[YEAR, VERSION],
+        parameters=[ROUND],
     )
     @action(detail=True, methods=["post"])
-    def errata(self, request: Request, year: str) -> Response:
+    def errata(self, request: Request, **kwargs: Any) -> Response:
         data = validated(s.ReasonInput, request.data)
         round_ = services.start_errata(
             actor=request.user, round_=self.get_object(), reason=data["reason"]
@@ -461,10 +502,10 @@ class RoundViewSet(ReadOnlyViewSet):
         summary="Start the next year's round from this published one (staff)",
         request=s.NextRoundInput,
         responses={201: s.RoundSerializer},
-        parameters=[YEAR, VERSION],
+        parameters=[ROUND],
     )
     @action(detail=True, methods=["post"], url_path="next")
-    def start_next(self, request: Request, year: str) -> Response:
+    def start_next(self, request: Request, **kwargs: Any) -> Response:
         data = validated(s.NextRoundInput, request.data)
         round_ = services.start_next_round(
             actor=request.user, source=self.get_object(), year=data["year"], reason=data["reason"]
@@ -491,7 +532,7 @@ class RoundViewSet(ReadOnlyViewSet):
 class AssessmentViewSet(PublicListCacheMixin, mixins.UpdateModelMixin, RevisionedViewSet):
     serializer_class = s.AssessmentSerializer
     filterset_class = filters.AssessmentFilter
-    http_method_names = ["get", "patch", "head"]
+    http_method_names = ["get", "patch", "head", "options"]
 
     def get_queryset(self) -> QuerySet[models.ProcessAssessment]:
         return (
@@ -509,15 +550,21 @@ class AssessmentViewSet(PublicListCacheMixin, mixins.UpdateModelMixin, Revisione
     def visible_assessments(self) -> QuerySet[models.ProcessAssessment]:
         return visible_assessments(self.request.user)
 
+    def show_people(self, row: Model) -> bool:
+        return can_see_panel_work(self.request.user, row)  # type: ignore[arg-type]
+
     def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         assessment = self.get_object()
         data = validated(s.AssessmentChangeInput, request.data)
-        changes = {
-            # Texts go to the column of the request's language (title_ky, title_en, ...).
-            (name if name == "verdict" else f"{name}_{self.language}"): value
-            for name, value in data.items()
-            if name != "reason"
-        }
+        changes: dict[str, Any] = {}
+        for name, value in data.items():
+            if name == "verdict":
+                changes[name] = value
+            elif name != "reason":
+                # Texts go to the column of their language (title_ky, title_en, ...): the
+                # request's, or each of those named.
+                texts = value if isinstance(value, dict) else {self.language: value}
+                changes.update({f"{name}_{code}": text for code, text in texts.items()})
         row = self.call(
             services.update_assessment,
             lambda: assessment,
@@ -565,7 +612,7 @@ RATING_FIELDS = (
         summary="Change a consensus rating", request=s.RatingChangeInput, parameters=[IF_MATCH]
     ),
     partial_update=extend_schema(
-        summary="Change a consensus rating", request=s.RatingChangeInput, parameters=[IF_MATCH]
+        summary="Change a consensus rating", request=s.RatingPatchInput, parameters=[IF_MATCH]
     ),
 )
 class RatingViewSet(
@@ -573,7 +620,7 @@ class RatingViewSet(
 ):
     serializer_class = s.RatingSerializer
     filterset_class = filters.RatingFilter
-    http_method_names = ["get", "post", "put", "patch", "head"]
+    http_method_names = ["get", "post", "put", "patch", "head", "options"]
     service = staticmethod(services.set_consensus)
     model: type[Model] = models.Rating
 
@@ -632,7 +679,8 @@ class RatingViewSet(
 
     def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         row = self.get_object()
-        data = validated(s.RatingChangeInput, request.data, partial=kwargs.get("partial", False))
+        patch = kwargs.get("partial", False)
+        data = validated(s.RatingPatchInput if patch else s.RatingChangeInput, request.data)
         row = self.call(
             self.service,
             lambda: row,
@@ -664,7 +712,7 @@ class RatingViewSet(
         summary="Change your own rating", request=s.RatingChangeInput, parameters=[IF_MATCH]
     ),
     partial_update=extend_schema(
-        summary="Change your own rating", request=s.RatingChangeInput, parameters=[IF_MATCH]
+        summary="Change your own rating", request=s.RatingPatchInput, parameters=[IF_MATCH]
     ),
 )
 class ExpertRatingViewSet(RatingViewSet):
@@ -678,7 +726,7 @@ class ExpertRatingViewSet(RatingViewSet):
         return (
             visible_expert_ratings(self.request.user)
             .select_related(*RATING_RELATIONS, "expert")
-            .only(*RATING_FIELDS, "updated_at", "expert__username")
+            .only(*RATING_FIELDS, "updated_at", "expert__first_name", "expert__last_name")
         )
 
     def _own(self) -> dict[str, Any]:
@@ -698,7 +746,7 @@ REASON = OpenApiParameter("reason", str, required=True, description="Why: kept i
     ),
     partial_update=extend_schema(
         summary="Change a citation (the panel's chair, staff)",
-        request=s.CitationChangeInput,
+        request=s.CitationPatchInput,
         parameters=[IF_MATCH],
     ),
     destroy=extend_schema(
@@ -714,7 +762,7 @@ class CitationViewSet(
 ):
     serializer_class = s.CitationSerializer
     filterset_class = filters.CitationFilter
-    http_method_names = ["get", "post", "patch", "delete", "head"]
+    http_method_names = ["get", "post", "patch", "delete", "head", "options"]
 
     def get_queryset(self) -> QuerySet[models.Citation]:
         return visible_citations(self.request.user).select_related(
@@ -780,7 +828,7 @@ class CitationViewSet(
 
     def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         citation = self.get_object()
-        data = validated(s.CitationChangeInput, request.data, partial=True)
+        data = validated(s.CitationPatchInput, request.data)
         changes = {
             name: value
             for name, value in data.items()
@@ -1043,12 +1091,12 @@ class ScoresView(FiguresView):
     renderer_classes = [JSONRenderer, ScoresCSVRenderer]
     formats = ("json", "csv")
 
-    def plan(self, query: QueryDict, index: caching.PublishedRounds, *, year: int) -> Plan | None:
-        ref = index.find(year, version_param(query))
+    def plan(self, query: QueryDict, index: caching.PublishedRounds, *, round: str) -> Plan | None:
+        ref = index.find(*parse_round(round))
         return self._plan(ref, index) if ref is not None else None
 
-    def plan_from_database(self, query: QueryDict, index: caching.PublishedRounds, *, year: int):
-        round_ = get_round(self.request.user, year, version_param(query), figures=True)
+    def plan_from_database(self, query: QueryDict, index: caching.PublishedRounds, *, round: str):
+        round_ = get_round(self.request.user, *parse_round(round), figures=True)
         return self._plan(round_, index)
 
     def _plan(self, round_: Any, index: caching.PublishedRounds) -> Plan:
@@ -1067,8 +1115,7 @@ class ScoresView(FiguresView):
             "Published rounds answer with ETag and Last-Modified; a conditional request gets 304."
         ),
         parameters=[
-            YEAR,
-            VERSION,
+            ROUND,
             OpenApiParameter("format", str, enum=["json", "csv"], description="Or use Accept."),
         ],
         responses={
@@ -1078,8 +1125,8 @@ class ScoresView(FiguresView):
             ),
         },
     )
-    def get(self, request: Request, year: int) -> HttpResponse:
-        return super().get(request, year=year)
+    def get(self, request: Request, round: str) -> HttpResponse:
+        return super().get(request, round=round)
 
 
 class ComparisonView(FiguresView):
@@ -1164,6 +1211,9 @@ class LoginView(ApiMixin, knox_views.LoginView):
         request.user = user
         logins.keep_token_cap(user)
         return super().post(request, format)
+
+    def format_expiry_datetime(self, expiry: Any) -> str | None:
+        return s.UTCDateTimeField().to_representation(expiry) if expiry else None
 
 
 class LogoutView(ApiMixin, knox_views.LogoutView):

@@ -49,10 +49,16 @@ def test_the_comparison_gives_comparisons_deltas(make_world, client):
     before, after = Round.objects.get(year=2030), Round.objects.get(year=2031)
     c = compare_rounds(before, after)
     data = client.get("/api/v1/compare/", {"a": "2030", "b": "2031-v1"}).json()
-    assert data["a"]["round"] == {"year": 2030, "version": 1, "status": "published"}
+    assert data["a"]["round"] == {
+        "ref": "2030-v1",
+        "year": 2030,
+        "version": 1,
+        "status": "published",
+    }
+    assert data["a"]["methodology"]["ref"] == before.methodology.label
     assert data["b"]["methodology"]["code"] == after.methodology.code
     assert data["same_methodology"] is True
-    assert {p["key"]: p["delta"] for p in data["pairs"]} == {d.key: _pct(d.delta) for d in c.pairs}
+    assert {p["pair"]: p["delta"] for p in data["pairs"]} == {d.key: _pct(d.delta) for d in c.pairs}
     assert data["overall"] == {
         "a": _pct(c.overall.before),
         "b": _pct(c.overall.after),
@@ -69,12 +75,13 @@ def test_errata_become_the_current_version_and_the_old_one_stays_addressable(wor
     services.publish_round(actor=staff, round_=errata, reason="errata")
     url = "/api/v1/rounds/2030/scores/"
     assert client.get(url).json()["round"] == {
+        "ref": "2030-v2",
         "year": 2030,
         "version": 2,
         "title": "Round 2030",
         "status": "published",
     }
-    old = client.get(url, {"version": 1}).json()["round"]
+    old = client.get("/api/v1/rounds/2030-v1/scores/").json()["round"]
     assert (old["version"], old["status"]) == (1, "superseded")
     assert [r["round"]["version"] for r in client.get("/api/v1/series/").json()["rounds"]] == [2]
     rounds = client.get("/api/v1/rounds/", {"year": 2030}).json()["results"]

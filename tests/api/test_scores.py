@@ -90,8 +90,8 @@ def test_a_format_it_does_not_speak_is_refused_in_json(world, client):
     assert response.json()["code"] == "not_acceptable"
 
 
-def test_a_version_is_chosen_with_version(world, client):
-    assert client.get(WORLD_URL, {"version": 1}).json()["round"]["version"] == 1
-    missing = client.get(WORLD_URL, {"version": 2})
-    assert missing.status_code == 404
-    assert client.get(WORLD_URL, {"version": "x"}).status_code == 400
+def test_a_version_is_named_in_the_path_as_everywhere(world, client):
+    url = WORLD_URL.replace("/scores/", "-v1/scores/")
+    assert client.get(url).json()["round"]["ref"] == url.split("/")[-3]
+    assert client.get(url.replace("-v1/", "-v2/")).status_code == 404
+    assert client.get(url.replace("-v1/", "-vx/")).status_code == 404

@@ -91,7 +91,12 @@ def test_a_stale_change_is_refused_with_412_and_the_current_row(rating, as_user,
     assert body["code"] == "stale"
     assert body["current"]["revision"] == 2
     assert body["current"]["value"] == 1 - rating.value
-    assert body["current"]["round"] == {"year": 2040, "version": 1, "status": "open"}
+    assert body["current"]["round"] == {
+        "ref": "2040-v1",
+        "year": 2040,
+        "version": 1,
+        "status": "open",
+    }
     assert body["changed_by"] == "staff"
     assert late["ETag"] == first["ETag"] == _etag(as_user(chair), _url(rating))
     rating.refresh_from_db()

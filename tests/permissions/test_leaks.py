@@ -182,7 +182,7 @@ LEAKS = {
     ),
     "API experts' own ratings of a published round": Leak(
         api("/api/v1/expert-ratings/?year={published}"),
-        "expert_a",
+        "A published expert's own justification",  # answers name no username
         seen_by=("chair_a", "staff"),
         hidden_from=("expert_b", "outsider", "reader", "anonymous"),
     ),

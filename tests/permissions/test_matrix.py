@@ -136,6 +136,12 @@ RULES: dict[str, Rule] = {
     "api:thread-resolve": API_POST_ONLY,
     "api:comment-list": API,
     "api:comment-detail": Rule("api", scope="internal"),
+    # a row's history: whoever sees the row (who made each change: the panel and staff)
+    "api:round-history": Rule("api", scope="round"),
+    "api:assessment-history": Rule("api", scope="work"),
+    "api:rating-history": Rule("api", scope="work"),
+    "api:citation-history": Rule("api", scope="work"),
+    "api:expert-rating-history": Rule("api", scope="internal"),
     "api/v1/^[\\s\\S]*$": Rule("api", ok=404),
     "api-not-found": Rule("api", ok=404),  # /api/ outside v1
     # the admin site
@@ -397,7 +403,7 @@ def concrete(address: Address, world: World, state: str) -> list[tuple[str, Rule
     elif key == "api:legal-act-detail":
         kwargs = {"code": world.rows["assessments.legalact"][state].code}
     elif key.startswith("api:round-") and key != "api:round-list":
-        kwargs = {"year": round_.year}
+        kwargs = {"round": _round_key(round_)}
     elif key == "api:compare":
         query = {"a": published.year, "b": round_.year}
     elif key in API_ROWS:
@@ -427,6 +433,10 @@ API_ROWS = {
     "api:rating-detail": "assessments.rating",
     "api:citation-detail": "assessments.citation",
     "api:expert-rating-detail": "assessments.expertrating",
+    "api:assessment-history": "assessments.processassessment",
+    "api:rating-history": "assessments.rating",
+    "api:citation-history": "assessments.citation",
+    "api:expert-rating-history": "assessments.expertrating",
     "api:thread-detail": "assessments.thread",
     "api:comment-detail": "assessments.comment",
 }
