@@ -979,6 +979,9 @@ class Comment(models.Model):
 # What a publication printed beyond its ratings, and what a careful reading adds to it.
 from .publication import JustificationFlag, Passage, PrintedName, ProcessLink  # noqa: E402
 
+# Peer review and the right of reply: scrutiny from outside the panel before publication.
+from .scrutiny import ReviewAssignment, ReviewComment  # noqa: E402
+
 __all__ = [
     "Citation",
     "Comment",
@@ -1000,6 +1003,8 @@ __all__ = [
     "PublishedFigure",
     "Rating",
     "Recommendation",
+    "ReviewAssignment",
+    "ReviewComment",
     "Round",
     "ScaleLevel",
     "Subject",

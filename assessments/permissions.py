@@ -58,6 +58,8 @@ from .models import (
     PublishedFigure,
     Rating,
     Recommendation,
+    ReviewAssignment,
+    ReviewComment,
     Round,
     ScaleLevel,
     Subject,
@@ -76,7 +78,8 @@ STAFF = "Institute staff"
 CHAIR = "Panel chairs"
 EXPERT = "Panel members"
 READER = "API readers"
-GROUPS = (STAFF, CHAIR, EXPERT, READER)
+REVIEWER = "Peer reviewers"
+GROUPS = (STAFF, CHAIR, EXPERT, READER, REVIEWER)
 
 
 def _in_group(user, name: str) -> bool:
@@ -103,6 +106,22 @@ def seats(user: User) -> PanelMembershipQuerySet:
     return PanelMembership.objects.filter(user=user)
 
 
+def review_assignments(user: User) -> QuerySet[ReviewAssignment]:
+    """The pairs of rounds the user peer-reviews; none for the anonymous and deactivated."""
+    if not (user.is_authenticated and user.is_active):
+        return ReviewAssignment.objects.none()
+    return ReviewAssignment.objects.filter(reviewer=user)
+
+
+def _reviewing(user: User, round_ref: str, pair_ref: str | None = None) -> Exists:
+    """Exists(...): the user peer-reviews the round `round_ref` names (and, with `pair_ref`,
+    that pair of it)."""
+    assigned = review_assignments(user).filter(round=OuterRef(round_ref))
+    if pair_ref is not None:
+        assigned = assigned.filter(pair=OuterRef(pair_ref))
+    return Exists(assigned)
+
+
 # --- what a user may see -----------------------------------------------------------------
 
 
@@ -113,7 +132,7 @@ def visible_rounds(user: User, rounds: QuerySet[Round] | None = None) -> QuerySe
         return rounds
     if not user.is_authenticated:
         return rounds.published()
-    return rounds.published_or_seated(seats(user))
+    return rounds.published_or_seated(seats(user)) | rounds.filter(_reviewing(user, "pk"))
 
 
 def figure_rounds(user: User, rounds: QuerySet[Round] | None = None) -> QuerySet[Round]:
@@ -199,7 +218,9 @@ def visible_recommendations(
     if is_staff_member(user):
         return rows
     published = Q(round__status__in=Round.FROZEN_STATUSES)
-    return rows.filter(published | Q(seats(user).covering("round", "pair")))
+    return rows.filter(
+        published | Q(seats(user).covering("round", "pair")) | Q(_reviewing(user, "round", "pair"))
+    )
 
 
 def visible_initiatives(
@@ -210,7 +231,11 @@ def visible_initiatives(
     if is_staff_member(user):
         return rows
     published = Q(round__status__in=Round.FROZEN_STATUSES)
-    return rows.filter(published | Q(seats(user).covering("round", "process__pair")))
+    return rows.filter(
+        published
+        | Q(seats(user).covering("round", "process__pair"))
+        | Q(_reviewing(user, "round", "process__pair"))
+    )
 
 
 def visible_published_figures(
@@ -234,6 +259,8 @@ def visible_passages(user: User, rows: QuerySet[Passage] | None = None) -> Query
         Q(round__status__in=Round.FROZEN_STATUSES)
         | Q(mine.covering("round", "pair"))
         | (Q(pair__isnull=True) & Q(mine.covering("round")))
+        | Q(_reviewing(user, "round", "pair"))
+        | (Q(pair__isnull=True) & Q(_reviewing(user, "round")))
     )
 
 
@@ -250,6 +277,8 @@ def visible_printed_names(
         Q(round__status__in=Round.FROZEN_STATUSES)
         | (Q(assessment__isnull=False) & Q(mine.covering("round", "assessment__process__pair")))
         | (Q(assessment__isnull=True) & Q(mine.covering("round")))
+        | (Q(assessment__isnull=False) & Q(_reviewing(user, "round", "assessment__process__pair")))
+        | (Q(assessment__isnull=True) & Q(_reviewing(user, "round")))
     )
 
 
@@ -263,6 +292,35 @@ def visible_justification_flags(
     return rows.filter(
         Q(assessment__round__status__in=Round.FROZEN_STATUSES)
         | Q(seats(user).covering("assessment__round", "assessment__process__pair"))
+        | Q(_reviewing(user, "assessment__round", "assessment__process__pair"))
+    )
+
+
+def visible_review_assignments(
+    user: User, rows: QuerySet[ReviewAssignment] | None = None
+) -> QuerySet[ReviewAssignment]:
+    """Who peer-reviews which pair: staff; the reviewer her own; the panel covering the pair."""
+    rows = ReviewAssignment.objects.all() if rows is None else rows
+    if is_staff_member(user):
+        return rows
+    if not user.is_authenticated:
+        return rows.none()
+    return rows.filter(Q(reviewer=user) | Q(seats(user).covering("round", "pair")))
+
+
+def visible_review_comments(
+    user: User, rows: QuerySet[ReviewComment] | None = None
+) -> QuerySet[ReviewComment]:
+    """Peer review comments and their answers: staff, the pair's reviewers and its panel,
+    also after publication (like the panel's discussion, they are not published)."""
+    rows = ReviewComment.objects.all() if rows is None else rows
+    if is_staff_member(user):
+        return rows
+    if not user.is_authenticated:
+        return rows.none()
+    return rows.filter(
+        Q(seats(user).covering("assessment__round", "assessment__process__pair"))
+        | Q(_reviewing(user, "assessment__round", "assessment__process__pair"))
     )
 
 
@@ -276,7 +334,9 @@ def _round_work(user: User, rows: QuerySet) -> QuerySet:
         return rows
     if not user.is_authenticated:
         return rows.of_published_rounds()
-    return rows.published_or_covered_by(seats(user))
+    # A peer reviewer reads the draft of the pairs she is assigned: never the panel's work.
+    reviewed = rows.filter(_reviewing(user, rows._path("round"), rows._path("process__pair")))
+    return rows.published_or_covered_by(seats(user)) | reviewed
 
 
 def _panel_work(user: User, rows: QuerySet) -> QuerySet:
@@ -313,6 +373,8 @@ VISIBILITY: dict[type, Callable[[Any, QuerySet], QuerySet]] = {
     PrintedName: visible_printed_names,
     JustificationFlag: visible_justification_flags,
     ProcessLink: visible_reference,
+    ReviewAssignment: visible_review_assignments,
+    ReviewComment: visible_review_comments,
 }
 
 
@@ -412,6 +474,20 @@ def can_resolve(user: User, thread: Thread) -> bool:
         or thread.created_by_id == getattr(user, "pk", None)
         or panel_role(user, thread.assessment) == "chair"
     )
+
+
+def is_assigned_reviewer(user: User, assessment: ProcessAssessment) -> bool:
+    """Whether the user peer-reviews this assessment's pair in its round."""
+    return (
+        review_assignments(user)
+        .filter(round_id=assessment.round_id, pair_id=assessment.process.pair_id)
+        .exists()
+    )
+
+
+def can_answer_review(user: User, assessment: ProcessAssessment) -> bool:
+    """A peer review comment is answered by the pair's chair, or staff."""
+    return can_set_consensus(user, assessment)
 
 
 def can_manage_rounds(user: User) -> bool:

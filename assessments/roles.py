@@ -15,7 +15,7 @@ DOMAIN_MODELS = [
     "round", "processassessment", "rating", "expertrating", "legalact", "legalactedition",
     "citation", "recommendation", "developmentinitiative", "publishedfigure", "panel",
     "panelmembership", "thread", "comment", "passage", "printedname", "processlink",
-    "justificationflag",
+    "justificationflag", "reviewassignment", "reviewcomment",
 ]  # fmt: skip
 
 ROLES: dict[str, dict[str, list[str]]] = {
@@ -38,6 +38,8 @@ ROLES: dict[str, dict[str, list[str]]] = {
         "delete": [],
     },
     permissions.READER: {},
+    # Reads the pairs she is assigned (permissions.py); writes through her own screen.
+    permissions.REVIEWER: {"view": DOMAIN_MODELS},
 }
 
 

@@ -589,7 +589,8 @@ def transition_round(*, actor, round_: Round, to: str, reason: str) -> Round:
 
 
 def publication_problems(round_: Round) -> tuple[list[str], int]:
-    """What stands in the way of publishing: missing or unconfirmed ratings; and open threads."""
+    """What stands in the way of publishing: missing or unconfirmed ratings, unanswered peer
+    review comments; and open threads."""
     problems = []
     dimensions = list(round_.methodology.dimensions.all())
     assessments = (
@@ -613,10 +614,22 @@ def publication_problems(round_: Round) -> tuple[list[str], int]:
                 _("%(process)s: a consensus rating is missing on %(n)s dimension(s).")
                 % {"process": a.process.code, "n": len(dimensions) - a.rated}
             )
+    problems.extend(scrutiny_problems(round_))
     open_threads = Thread.objects.filter(
         assessment__round=round_, status=Thread.Status.OPEN
     ).count()
     return problems, open_threads
+
+
+def scrutiny_problems(round_: Round) -> list[str]:
+    """Peer review comments the chair has not answered (peer_review.py)."""
+    from .peer_review import unanswered_review_comments
+
+    return [
+        _("%(process)s: %(n)s peer review comment(s) await the chair's answer.")
+        % {"process": title, "n": n}
+        for title, n in unanswered_review_comments(round_).items()
+    ]
 
 
 def publish_round(

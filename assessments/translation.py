@@ -114,5 +114,7 @@ for _model in (
     models.Rating,
     models.ExpertRating,
     models.Citation,
+    models.ReviewAssignment,
+    models.ReviewComment,
 ):
     simple_history.register(_model, app="assessments")

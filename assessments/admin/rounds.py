@@ -14,7 +14,7 @@ from modeltranslation.admin import (
 )
 from simple_history.admin import SimpleHistoryAdmin
 
-from .. import permissions, selectors, services
+from .. import permissions, scrutiny_reads, selectors, services
 from ..models import (
     DevelopmentInitiative,
     Panel,
@@ -117,6 +117,10 @@ class RoundAdmin(ServiceAdminMixin, VisibleRowsMixin, SimpleHistoryAdmin, Transl
         if round_ is not None:
             extra_context.update(self._overview_context(request.user, round_))
             extra_context["lifecycle_actions"] = self._actions_for(request, round_)
+            if not round_.is_frozen and scrutiny_reads.review_pairs(request.user, round_).exists():
+                extra_context["review_url"] = reverse(
+                    "assessment_tools:review-round", args=[f"{round_.year}-v{round_.version}"]
+                )
             # Charts and comparisons are drawn from every pair: not for a partial panel.
             extra_context["figures_visible"] = permissions.can_see_figures(request.user, round_)
             if extra_context["figures_visible"]:

@@ -166,6 +166,9 @@ RULES: dict[str, Rule] = {
     "assessment_tools:import-status": Rule("admin", ok=404),  # no such import
     "assessment_tools:export": ADMIN,
     "assessment_tools:progress": ADMIN,
+    "assessment_tools:review": ADMIN,
+    "assessment_tools:review-round": Rule("admin", scope="review-round"),
+    "assessment_tools:review-pair": Rule("admin", scope="review"),
 }
 
 
@@ -333,6 +336,10 @@ def concrete(address: Address, world: World, state: str) -> list[tuple[str, Rule
         query = {"rounds": f"{_round_key(published)},{_round_key(round_)}"}
     elif key == "assessment_tools:export":
         query = {"round": _round_key(round_), "kind": "ratings", "file_format": "csv"}
+    elif key == "assessment_tools:review-round":
+        args = [_round_key(round_)]
+    elif key == "assessment_tools:review-pair":
+        args = [_round_key(round_), world.pairs["A"].code]
     elif key in ("assessment_tools:import-status", "assessment_tools:progress"):
         kwargs = {"token": uuid.UUID(int=1)}
     elif key in ("web:round", "web:package", "web:scores", "web:round-card"):

@@ -36,6 +36,7 @@ from assessments.models import (
     ProcessLink,
     PublishedFigure,
     Recommendation,
+    ReviewAssignment,
     Round,
     Thread,
 )
@@ -241,6 +242,20 @@ def _seated(username: str, group: str, panel: str, role: str) -> Callable[[World
     return make
 
 
+def _reviewer(username: str, pair: str) -> Callable[[World], Any]:
+    """A peer reviewer assigned to pair `pair` of both rounds."""
+
+    def make(world: World):
+        user = _user(username, permissions.REVIEWER)
+        for state in STATES:
+            ReviewAssignment.objects.create(
+                round=world.rounds[state], pair=world.pairs[pair], reviewer=user
+            )
+        return user
+
+    return make
+
+
 @dataclass(frozen=True)
 class Role:
     """One row of the matrix.
@@ -261,8 +276,11 @@ class Role:
 
 
 PUBLIC = frozenset({"round", "work", "figures"})
-PANEL_A = frozenset({"round", "work", "internal", "panel"})
-EVERYTHING = frozenset({"round", "work", "internal", "panel", "figures"})
+# "review": pair A's peer review (its comments and answers); "review-round": the round's
+# peer review page, which lists the pairs one takes part in the review of.
+REVIEW = frozenset({"review", "review-round"})
+PANEL_A = frozenset({"round", "work", "internal", "panel"}) | REVIEW
+EVERYTHING = frozenset({"round", "work", "internal", "panel", "figures"}) | REVIEW
 CONTRIBUTOR = frozenset({"admin", "contribute", "token"})
 
 ROLES = [
@@ -288,8 +306,14 @@ ROLES = [
     Role(
         "expert_b",  # on the same rounds, for the other pair
         _seated("expert_b", permissions.EXPERT, "B", "expert"),
-        {DRAFT: frozenset({"round"}), PUBLISHED: PUBLIC},
+        {DRAFT: frozenset({"round", "review-round"}), PUBLISHED: PUBLIC | {"review-round"}},
         CONTRIBUTOR,
+    ),
+    Role(
+        "reviewer_a",  # a peer reviewer assigned to pair A of both rounds
+        _reviewer("reviewer_a", "A"),
+        {DRAFT: frozenset({"round", "work"}) | REVIEW, PUBLISHED: PUBLIC | REVIEW},
+        frozenset({"admin", "token"}),
     ),
     Role(
         "chair_a",
