@@ -980,7 +980,7 @@ class Comment(models.Model):
 from .publication import JustificationFlag, Passage, PrintedName, ProcessLink  # noqa: E402
 
 # Peer review and the right of reply: scrutiny from outside the panel before publication.
-from .scrutiny import ReviewAssignment, ReviewComment  # noqa: E402
+from .scrutiny import Reply, ReplyWindow, ReviewAssignment, ReviewComment  # noqa: E402
 
 __all__ = [
     "Citation",
@@ -1003,6 +1003,8 @@ __all__ = [
     "PublishedFigure",
     "Rating",
     "Recommendation",
+    "Reply",
+    "ReplyWindow",
     "ReviewAssignment",
     "ReviewComment",
     "Round",

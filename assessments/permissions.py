@@ -58,6 +58,8 @@ from .models import (
     PublishedFigure,
     Rating,
     Recommendation,
+    Reply,
+    ReplyWindow,
     ReviewAssignment,
     ReviewComment,
     Round,
@@ -79,7 +81,8 @@ CHAIR = "Panel chairs"
 EXPERT = "Panel members"
 READER = "API readers"
 REVIEWER = "Peer reviewers"
-GROUPS = (STAFF, CHAIR, EXPERT, READER, REVIEWER)
+RESPONDENT = "Respondents"  # the rated body's representatives (right of reply)
+GROUPS = (STAFF, CHAIR, EXPERT, READER, REVIEWER, RESPONDENT)
 
 
 def _in_group(user, name: str) -> bool:
@@ -122,6 +125,22 @@ def _reviewing(user: User, round_ref: str, pair_ref: str | None = None) -> Exist
     return Exists(assigned)
 
 
+def reply_windows(user: User) -> QuerySet[ReplyWindow]:
+    """The reply windows the user is the rated body's representative in."""
+    if not (user.is_authenticated and user.is_active):
+        return ReplyWindow.objects.none()
+    return ReplyWindow.objects.filter(respondent=user)
+
+
+def _outside(user: User, round_ref: str, pair_ref: str | None = None) -> Q:
+    """Someone from outside the panel given a pair's draft: its peer reviewer, or the
+    representative of the body it rates (whose window need not be open any more)."""
+    replying = reply_windows(user).filter(round=OuterRef(round_ref))
+    if pair_ref is not None:
+        replying = replying.filter(pair=OuterRef(pair_ref))
+    return Q(_reviewing(user, round_ref, pair_ref)) | Q(Exists(replying))
+
+
 # --- what a user may see -----------------------------------------------------------------
 
 
@@ -132,7 +151,7 @@ def visible_rounds(user: User, rounds: QuerySet[Round] | None = None) -> QuerySe
         return rounds
     if not user.is_authenticated:
         return rounds.published()
-    return rounds.published_or_seated(seats(user)) | rounds.filter(_reviewing(user, "pk"))
+    return rounds.published_or_seated(seats(user)) | rounds.filter(_outside(user, "pk"))
 
 
 def figure_rounds(user: User, rounds: QuerySet[Round] | None = None) -> QuerySet[Round]:
@@ -219,7 +238,7 @@ def visible_recommendations(
         return rows
     published = Q(round__status__in=Round.FROZEN_STATUSES)
     return rows.filter(
-        published | Q(seats(user).covering("round", "pair")) | Q(_reviewing(user, "round", "pair"))
+        published | Q(seats(user).covering("round", "pair")) | Q(_outside(user, "round", "pair"))
     )
 
 
@@ -234,7 +253,7 @@ def visible_initiatives(
     return rows.filter(
         published
         | Q(seats(user).covering("round", "process__pair"))
-        | Q(_reviewing(user, "round", "process__pair"))
+        | Q(_outside(user, "round", "process__pair"))
     )
 
 
@@ -259,8 +278,8 @@ def visible_passages(user: User, rows: QuerySet[Passage] | None = None) -> Query
         Q(round__status__in=Round.FROZEN_STATUSES)
         | Q(mine.covering("round", "pair"))
         | (Q(pair__isnull=True) & Q(mine.covering("round")))
-        | Q(_reviewing(user, "round", "pair"))
-        | (Q(pair__isnull=True) & Q(_reviewing(user, "round")))
+        | Q(_outside(user, "round", "pair"))
+        | (Q(pair__isnull=True) & Q(_outside(user, "round")))
     )
 
 
@@ -277,8 +296,8 @@ def visible_printed_names(
         Q(round__status__in=Round.FROZEN_STATUSES)
         | (Q(assessment__isnull=False) & Q(mine.covering("round", "assessment__process__pair")))
         | (Q(assessment__isnull=True) & Q(mine.covering("round")))
-        | (Q(assessment__isnull=False) & Q(_reviewing(user, "round", "assessment__process__pair")))
-        | (Q(assessment__isnull=True) & Q(_reviewing(user, "round")))
+        | (Q(assessment__isnull=False) & Q(_outside(user, "round", "assessment__process__pair")))
+        | (Q(assessment__isnull=True) & Q(_outside(user, "round")))
     )
 
 
@@ -292,7 +311,7 @@ def visible_justification_flags(
     return rows.filter(
         Q(assessment__round__status__in=Round.FROZEN_STATUSES)
         | Q(seats(user).covering("assessment__round", "assessment__process__pair"))
-        | Q(_reviewing(user, "assessment__round", "assessment__process__pair"))
+        | Q(_outside(user, "assessment__round", "assessment__process__pair"))
     )
 
 
@@ -324,6 +343,26 @@ def visible_review_comments(
     )
 
 
+def visible_reply_windows(
+    user: User, rows: QuerySet[ReplyWindow] | None = None
+) -> QuerySet[ReplyWindow]:
+    """Reply windows: public once the round is published (a missed deadline is published
+    as such); in work, staff, the representative her own, the panel covering the pair."""
+    rows = ReplyWindow.objects.all() if rows is None else rows
+    if is_staff_member(user):
+        return rows
+    published = Q(round__status__in=Round.FROZEN_STATUSES)
+    if not user.is_authenticated:
+        return rows.filter(published)
+    return rows.filter(published | Q(respondent=user) | Q(seats(user).covering("round", "pair")))
+
+
+def visible_replies(user: User, rows: QuerySet[Reply] | None = None) -> QuerySet[Reply]:
+    """The body's replies: as their windows."""
+    rows = Reply.objects.all() if rows is None else rows
+    return rows.filter(window__in=visible_reply_windows(user).values("pk"))
+
+
 def visible_reference(user: User, rows: QuerySet) -> QuerySet:
     """Methodologies, subjects, pairs, processes, legal acts: public, as on the API."""
     return rows
@@ -334,8 +373,9 @@ def _round_work(user: User, rows: QuerySet) -> QuerySet:
         return rows
     if not user.is_authenticated:
         return rows.of_published_rounds()
-    # A peer reviewer reads the draft of the pairs she is assigned: never the panel's work.
-    reviewed = rows.filter(_reviewing(user, rows._path("round"), rows._path("process__pair")))
+    # A peer reviewer, or the rated body's representative, reads the draft of her pairs:
+    # never the panel's own work.
+    reviewed = rows.filter(_outside(user, rows._path("round"), rows._path("process__pair")))
     return rows.published_or_covered_by(seats(user)) | reviewed
 
 
@@ -375,6 +415,8 @@ VISIBILITY: dict[type, Callable[[Any, QuerySet], QuerySet]] = {
     ProcessLink: visible_reference,
     ReviewAssignment: visible_review_assignments,
     ReviewComment: visible_review_comments,
+    ReplyWindow: visible_reply_windows,
+    Reply: visible_replies,
 }
 
 
@@ -488,6 +530,11 @@ def is_assigned_reviewer(user: User, assessment: ProcessAssessment) -> bool:
 def can_answer_review(user: User, assessment: ProcessAssessment) -> bool:
     """A peer review comment is answered by the pair's chair, or staff."""
     return can_set_consensus(user, assessment)
+
+
+def can_reply(user: User, window: ReplyWindow) -> bool:
+    """Only the representative the window names writes the body's reply."""
+    return bool(user.is_authenticated and user.is_active and window.respondent_id == user.pk)
 
 
 def can_manage_rounds(user: User) -> bool:

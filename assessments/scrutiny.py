@@ -104,3 +104,92 @@ class ReviewComment(models.Model):
     @property
     def answered(self) -> bool:
         return bool(self.answer)
+
+
+class ReplyWindow(models.Model):
+    """The rated body's chance to answer a pair's draft findings, until a deadline.
+
+    Staff open it naming the body's representative (the respondent), who sees that pair's
+    draft and nothing else. Published with the round: the replies beside the findings,
+    or, when none came, that the deadline passed without one.
+    """
+
+    round = models.ForeignKey(
+        "assessments.Round",
+        on_delete=models.CASCADE,
+        related_name="reply_windows",
+        verbose_name=_("round"),
+    )
+    pair = models.ForeignKey(
+        "assessments.Pair",
+        on_delete=models.PROTECT,
+        related_name="reply_windows",
+        verbose_name=_("pair"),
+    )
+    respondent = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="reply_windows",
+        verbose_name=_("the body's representative"),
+    )
+    deadline = models.DateTimeField(_("deadline"))
+    opened_at = models.DateTimeField(_("opened"), auto_now_add=True)
+    closed_at = models.DateTimeField(
+        _("closed early"),
+        null=True,
+        blank=True,
+        help_text=_("Set when staff close the window before its deadline."),
+    )
+
+    class Meta:
+        verbose_name = _("reply window")
+        verbose_name_plural = _("reply windows")
+        ordering = ["round", "pair__position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["round", "pair"],
+                name="reply_window_once_per_pair",
+                violation_error_message=_("This pair already has a reply window in this round."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.pair} ({self.round.year})"
+
+    def is_open(self, now) -> bool:
+        """Replies are taken until the deadline, unless staff closed the window earlier."""
+        return self.closed_at is None and now <= self.deadline
+
+
+class Reply(models.Model):
+    """The rated body's own words on a pair's findings, or on one of its processes."""
+
+    window = models.ForeignKey(
+        ReplyWindow, on_delete=models.CASCADE, related_name="replies", verbose_name=_("window")
+    )
+    assessment = models.ForeignKey(
+        "assessments.ProcessAssessment",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="replies",
+        verbose_name=_("on the process"),
+        help_text=_("Empty: a reply to the pair's findings as a whole."),
+    )
+    language = models.CharField(_("language"), max_length=5, choices=settings.LANGUAGES)
+    body = models.TextField(_("reply"))
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="replies",
+        verbose_name=_("submitted by"),
+    )
+    submitted_at = models.DateTimeField(_("submitted"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("reply")
+        verbose_name_plural = _("replies")
+        ordering = ["window", "submitted_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.body[:60]

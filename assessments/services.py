@@ -622,13 +622,25 @@ def publication_problems(round_: Round) -> tuple[list[str], int]:
 
 
 def scrutiny_problems(round_: Round) -> list[str]:
-    """Peer review comments the chair has not answered (peer_review.py)."""
+    """Peer review comments the chair has not answered (peer_review.py), and reply windows
+    still open to the rated body (replies.py)."""
     from .peer_review import unanswered_review_comments
+    from .replies import deadline_text, open_windows
 
     return [
-        _("%(process)s: %(n)s peer review comment(s) await the chair's answer.")
-        % {"process": title, "n": n}
-        for title, n in unanswered_review_comments(round_).items()
+        *(
+            _("%(process)s: %(n)s peer review comment(s) await the chair's answer.")
+            % {"process": title, "n": n}
+            for title, n in unanswered_review_comments(round_).items()
+        ),
+        *(
+            _(
+                "%(pair)s: the reply window is open until %(deadline)s; wait for it, or close "
+                "it early."
+            )
+            % {"pair": w.pair.name, "deadline": deadline_text(w)}
+            for w in open_windows(round_)
+        ),
     ]
 
 

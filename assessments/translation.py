@@ -116,5 +116,7 @@ for _model in (
     models.Citation,
     models.ReviewAssignment,
     models.ReviewComment,
+    models.ReplyWindow,
+    models.Reply,
 ):
     simple_history.register(_model, app="assessments")

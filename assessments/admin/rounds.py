@@ -118,8 +118,9 @@ class RoundAdmin(ServiceAdminMixin, VisibleRowsMixin, SimpleHistoryAdmin, Transl
             extra_context.update(self._overview_context(request.user, round_))
             extra_context["lifecycle_actions"] = self._actions_for(request, round_)
             if not round_.is_frozen and scrutiny_reads.review_pairs(request.user, round_).exists():
+                extra_context["review_key"] = f"{round_.year}-v{round_.version}"
                 extra_context["review_url"] = reverse(
-                    "assessment_tools:review-round", args=[f"{round_.year}-v{round_.version}"]
+                    "assessment_tools:review-round", args=[extra_context["review_key"]]
                 )
             # Charts and comparisons are drawn from every pair: not for a partial panel.
             extra_context["figures_visible"] = permissions.can_see_figures(request.user, round_)

@@ -58,8 +58,9 @@ def test_every_model_of_the_domain_is_in_the_admin():
         if not m._meta.model_name.startswith("historical")
     }
     # Edited inline: scale levels on their methodology, former names on their subject,
-    # memberships on their panel, comments on their thread. Peer review has its own
-    # screens (Tools → Peer review), where every write goes through its services.
+    # memberships on their panel, comments on their thread. Peer review and the right of
+    # reply have their own screens (Tools → Peer review, Right of reply), where every
+    # write goes through their services.
     assert domain - set(registered_models()) == {
         "scalelevel",
         "subjectname",
@@ -67,6 +68,8 @@ def test_every_model_of_the_domain_is_in_the_admin():
         "comment",
         "reviewassignment",
         "reviewcomment",
+        "replywindow",
+        "reply",
     }
 
 

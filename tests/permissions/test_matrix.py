@@ -169,6 +169,9 @@ RULES: dict[str, Rule] = {
     "assessment_tools:review": ADMIN,
     "assessment_tools:review-round": Rule("admin", scope="review-round"),
     "assessment_tools:review-pair": Rule("admin", scope="review"),
+    "assessment_tools:reply": ADMIN,
+    "assessment_tools:reply-round": Rule("admin", scope="reply-round"),
+    "assessment_tools:reply-pair": Rule("admin", scope="reply"),
 }
 
 
@@ -336,9 +339,9 @@ def concrete(address: Address, world: World, state: str) -> list[tuple[str, Rule
         query = {"rounds": f"{_round_key(published)},{_round_key(round_)}"}
     elif key == "assessment_tools:export":
         query = {"round": _round_key(round_), "kind": "ratings", "file_format": "csv"}
-    elif key == "assessment_tools:review-round":
+    elif key in ("assessment_tools:review-round", "assessment_tools:reply-round"):
         args = [_round_key(round_)]
-    elif key == "assessment_tools:review-pair":
+    elif key in ("assessment_tools:review-pair", "assessment_tools:reply-pair"):
         args = [_round_key(round_), world.pairs["A"].code]
     elif key in ("assessment_tools:import-status", "assessment_tools:progress"):
         kwargs = {"token": uuid.UUID(int=1)}

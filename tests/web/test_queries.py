@@ -21,7 +21,7 @@ QUERIES = {
     "/en/rounds/": (1, 1),
     "/en/rounds/2016/": (13, 13),
     "/en/rounds/2016-v1/": (13, 13),
-    "/en/rounds/2016/pairs/citizens-parties/": (30, 23),
+    "/en/rounds/2016/pairs/citizens-parties/": (31, 24),  # and its reply window
     "/en/compare/": (27, 20),
     "/en/compare/?a=2016&b=2025": (27, 20),
     "/en/methodology/": (4, 4),
@@ -30,7 +30,7 @@ QUERIES = {
     "/en/sitemap.xml": (3, 3),
     # round.json carries the reviewer's findings: claims, links, flags, citations, scale.
     # The experts' own ratings, for the intervals and the agreement: one query more.
-    "/en/rounds/2016/package.zip": (34, 34),
+    "/en/rounds/2016/package.zip": (35, 35),  # and the reply windows
     "/en/rounds/2016/scores.csv": (15, 15),
     # Charts as files and cards: once drawn, their bytes are kept by their ETag, so a warm
     # request reads only the rounds it names. Embed pages are pages.
