@@ -56,6 +56,13 @@ def open_reply_window(
     with transaction.atomic():
         row = _locked_round(round_)
         _ensure_open(row)
+        # The body answers the panel's findings, so they must be there: the round is in
+        # review (draft → open → review → published).
+        if row.status != Round.Status.REVIEW:
+            raise InvalidInput(
+                _("A reply window opens once the round is in review; it is %(status)s.")
+                % {"status": row.get_status_display()}
+            )
         first = row.assessments.filter(process__pair=pair).select_related("process").first()
         if first is None:
             raise InvalidInput(

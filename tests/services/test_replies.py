@@ -63,6 +63,21 @@ def test_the_representative_replies_in_her_language_and_sees_only_her_pair(
         replies.submit_reply(actor=staff, window=window, body="x", language="en")
 
 
+def test_a_window_opens_only_once_the_panels_findings_are_in_review(setting, staff, respondent):
+    round_, a, _b = setting
+    Round.objects.filter(pk=round_.pk).update(status=Round.Status.OPEN)
+    with pytest.raises(services.InvalidInput, match="once the round is in review"):
+        replies.open_reply_window(
+            actor=staff,
+            round_=round_,
+            pair=a.process.pair,
+            respondent=respondent,
+            deadline=soon(),
+            reason="too early",
+        )
+    assert not ReplyWindow.objects.exists()
+
+
 def test_a_reply_after_the_deadline_is_refused_with_the_deadline_named(setting, staff, respondent):
     round_, a, _b = setting
     window = replies.open_reply_window(
