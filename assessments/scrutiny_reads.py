@@ -52,6 +52,12 @@ def pair_findings(
         .order_by("position", "pk")
     )
     rows = [ProcessFindings(a, list(a.ratings.all()), list(a.citations.all())) for a in assessments]
+    labels = dict(round_.methodology.scale_levels.values_list("value", "label"))
+    for row in rows:
+        for rating in row.ratings:
+            # "present (1)": the scale's word for the value, as the round's pages show it.
+            label = labels.get(rating.value)
+            rating.label = f"{label} ({rating.value})" if label else str(rating.value)
     if comments and rows:
         by_assessment: dict[int, list[ReviewComment]] = {}
         for c in (

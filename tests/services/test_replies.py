@@ -145,7 +145,7 @@ def test_published_replies_stand_beside_the_findings_and_a_missed_deadline_says_
     assert "The law was amended." in page and "in its own words" in page
     assert 'data-reply-on="proc-a"' in page
     other = Client().get("/en/rounds/2041/pairs/pair-b/").content.decode()
-    assert "was invited to reply to these findings by" in other and "and did not" in other
+    assert "was invited to reply to these findings (deadline:" in other and "and did not" in other
     data = APIClient().get("/api/v1/rounds/2041/scores/").json()
     by_pair = {r["pair"]: r for r in data["replies"]}
     assert by_pair["pair-a"]["status"] == "replied"
