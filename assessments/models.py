@@ -983,6 +983,9 @@ class Comment(FrozenWithItsRound, models.Model):
 # What a publication printed beyond its ratings, and what a careful reading adds to it.
 from .publication import JustificationFlag, Passage, PrintedName, ProcessLink  # noqa: E402
 
+# Peer review and the right of reply: scrutiny from outside the panel before publication.
+from .scrutiny import Reply, ReplyWindow, ReviewAssignment, ReviewComment  # noqa: E402
+
 __all__ = [
     "Citation",
     "Comment",
@@ -1004,6 +1007,10 @@ __all__ = [
     "PublishedFigure",
     "Rating",
     "Recommendation",
+    "Reply",
+    "ReplyWindow",
+    "ReviewAssignment",
+    "ReviewComment",
     "Round",
     "ScaleLevel",
     "Subject",

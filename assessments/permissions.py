@@ -58,6 +58,10 @@ from .models import (
     PublishedFigure,
     Rating,
     Recommendation,
+    Reply,
+    ReplyWindow,
+    ReviewAssignment,
+    ReviewComment,
     Round,
     ScaleLevel,
     Subject,
@@ -76,7 +80,9 @@ STAFF = "Institute staff"
 CHAIR = "Panel chairs"
 EXPERT = "Panel members"
 READER = "API readers"
-GROUPS = (STAFF, CHAIR, EXPERT, READER)
+REVIEWER = "Peer reviewers"
+RESPONDENT = "Respondents"  # the rated body's representatives (right of reply)
+GROUPS = (STAFF, CHAIR, EXPERT, READER, REVIEWER, RESPONDENT)
 
 
 def _in_group(user, name: str) -> bool:
@@ -113,6 +119,38 @@ def seats(user: User) -> PanelMembershipQuerySet:
     return PanelMembership.objects.filter(user=user)
 
 
+def review_assignments(user: User) -> QuerySet[ReviewAssignment]:
+    """The pairs of rounds the user peer-reviews; none for the anonymous and deactivated."""
+    if not (user.is_authenticated and user.is_active):
+        return ReviewAssignment.objects.none()
+    return ReviewAssignment.objects.filter(reviewer=user)
+
+
+def _reviewing(user: User, round_ref: str, pair_ref: str | None = None) -> Exists:
+    """Exists(...): the user peer-reviews the round `round_ref` names (and, with `pair_ref`,
+    that pair of it)."""
+    assigned = review_assignments(user).filter(round=OuterRef(round_ref))
+    if pair_ref is not None:
+        assigned = assigned.filter(pair=OuterRef(pair_ref))
+    return Exists(assigned)
+
+
+def reply_windows(user: User) -> QuerySet[ReplyWindow]:
+    """The reply windows the user is the rated body's representative in."""
+    if not (user.is_authenticated and user.is_active):
+        return ReplyWindow.objects.none()
+    return ReplyWindow.objects.filter(respondent=user)
+
+
+def _outside(user: User, round_ref: str, pair_ref: str | None = None) -> Q:
+    """Someone from outside the panel given a pair's draft: its peer reviewer, or the
+    representative of the body it rates (whose window need not be open any more)."""
+    replying = reply_windows(user).filter(round=OuterRef(round_ref))
+    if pair_ref is not None:
+        replying = replying.filter(pair=OuterRef(pair_ref))
+    return Q(_reviewing(user, round_ref, pair_ref)) | Q(Exists(replying))
+
+
 # --- what a user may see -----------------------------------------------------------------
 
 
@@ -123,7 +161,7 @@ def visible_rounds(user: User, rounds: QuerySet[Round] | None = None) -> QuerySe
         return rounds
     if not user.is_authenticated:
         return rounds.published()
-    return rounds.published_or_seated(seats(user))
+    return rounds.published_or_seated(seats(user)) | rounds.filter(_outside(user, "pk"))
 
 
 def figure_rounds(user: User, rounds: QuerySet[Round] | None = None) -> QuerySet[Round]:
@@ -209,7 +247,9 @@ def visible_recommendations(
     if is_staff_member(user):
         return rows
     published = Q(round__status__in=Round.FROZEN_STATUSES)
-    return rows.filter(published | Q(seats(user).covering("round", "pair")))
+    return rows.filter(
+        published | Q(seats(user).covering("round", "pair")) | Q(_outside(user, "round", "pair"))
+    )
 
 
 def visible_initiatives(
@@ -220,7 +260,11 @@ def visible_initiatives(
     if is_staff_member(user):
         return rows
     published = Q(round__status__in=Round.FROZEN_STATUSES)
-    return rows.filter(published | Q(seats(user).covering("round", "process__pair")))
+    return rows.filter(
+        published
+        | Q(seats(user).covering("round", "process__pair"))
+        | Q(_outside(user, "round", "process__pair"))
+    )
 
 
 def visible_published_figures(
@@ -244,6 +288,8 @@ def visible_passages(user: User, rows: QuerySet[Passage] | None = None) -> Query
         Q(round__status__in=Round.FROZEN_STATUSES)
         | Q(mine.covering("round", "pair"))
         | (Q(pair__isnull=True) & Q(mine.covering("round")))
+        | Q(_outside(user, "round", "pair"))
+        | (Q(pair__isnull=True) & Q(_outside(user, "round")))
     )
 
 
@@ -260,6 +306,8 @@ def visible_printed_names(
         Q(round__status__in=Round.FROZEN_STATUSES)
         | (Q(assessment__isnull=False) & Q(mine.covering("round", "assessment__process__pair")))
         | (Q(assessment__isnull=True) & Q(mine.covering("round")))
+        | (Q(assessment__isnull=False) & Q(_outside(user, "round", "assessment__process__pair")))
+        | (Q(assessment__isnull=True) & Q(_outside(user, "round")))
     )
 
 
@@ -273,7 +321,56 @@ def visible_justification_flags(
     return rows.filter(
         Q(assessment__round__status__in=Round.FROZEN_STATUSES)
         | Q(seats(user).covering("assessment__round", "assessment__process__pair"))
+        | Q(_outside(user, "assessment__round", "assessment__process__pair"))
     )
+
+
+def visible_review_assignments(
+    user: User, rows: QuerySet[ReviewAssignment] | None = None
+) -> QuerySet[ReviewAssignment]:
+    """Who peer-reviews which pair: staff; the reviewer her own; the panel covering the pair."""
+    rows = ReviewAssignment.objects.all() if rows is None else rows
+    if is_staff_member(user):
+        return rows
+    if not user.is_authenticated:
+        return rows.none()
+    return rows.filter(Q(reviewer=user) | Q(seats(user).covering("round", "pair")))
+
+
+def visible_review_comments(
+    user: User, rows: QuerySet[ReviewComment] | None = None
+) -> QuerySet[ReviewComment]:
+    """Peer review comments and their answers: staff, the pair's reviewers and its panel,
+    also after publication (like the panel's discussion, they are not published)."""
+    rows = ReviewComment.objects.all() if rows is None else rows
+    if is_staff_member(user):
+        return rows
+    if not user.is_authenticated:
+        return rows.none()
+    return rows.filter(
+        Q(seats(user).covering("assessment__round", "assessment__process__pair"))
+        | Q(_reviewing(user, "assessment__round", "assessment__process__pair"))
+    )
+
+
+def visible_reply_windows(
+    user: User, rows: QuerySet[ReplyWindow] | None = None
+) -> QuerySet[ReplyWindow]:
+    """Reply windows: public once the round is published (a missed deadline is published
+    as such); in work, staff, the representative her own, the panel covering the pair."""
+    rows = ReplyWindow.objects.all() if rows is None else rows
+    if is_staff_member(user):
+        return rows
+    published = Q(round__status__in=Round.FROZEN_STATUSES)
+    if not user.is_authenticated:
+        return rows.filter(published)
+    return rows.filter(published | Q(respondent=user) | Q(seats(user).covering("round", "pair")))
+
+
+def visible_replies(user: User, rows: QuerySet[Reply] | None = None) -> QuerySet[Reply]:
+    """The body's replies: as their windows."""
+    rows = Reply.objects.all() if rows is None else rows
+    return rows.filter(window__in=visible_reply_windows(user).values("pk"))
 
 
 def visible_reference(user: User, rows: QuerySet) -> QuerySet:
@@ -286,7 +383,10 @@ def _round_work(user: User, rows: QuerySet) -> QuerySet:
         return rows
     if not user.is_authenticated:
         return rows.of_published_rounds()
-    return rows.published_or_covered_by(seats(user))
+    # A peer reviewer, or the rated body's representative, reads the draft of her pairs:
+    # never the panel's own work.
+    reviewed = rows.filter(_outside(user, rows._path("round"), rows._path("process__pair")))
+    return rows.published_or_covered_by(seats(user)) | reviewed
 
 
 def _panel_work(user: User, rows: QuerySet) -> QuerySet:
@@ -323,6 +423,10 @@ VISIBILITY: dict[type, Callable[[Any, QuerySet], QuerySet]] = {
     PrintedName: visible_printed_names,
     JustificationFlag: visible_justification_flags,
     ProcessLink: visible_reference,
+    ReviewAssignment: visible_review_assignments,
+    ReviewComment: visible_review_comments,
+    ReplyWindow: visible_reply_windows,
+    Reply: visible_replies,
 }
 
 
@@ -452,6 +556,25 @@ def can_chair_round(user: User, round_: Round) -> bool:
     if is_staff_member(user):
         return True
     return seats(user).filter(panel__round=round_, role=PanelMembership.Role.CHAIR).exists()
+
+
+def is_assigned_reviewer(user: User, assessment: ProcessAssessment) -> bool:
+    """Whether the user peer-reviews this assessment's pair in its round."""
+    return (
+        review_assignments(user)
+        .filter(round_id=assessment.round_id, pair_id=assessment.process.pair_id)
+        .exists()
+    )
+
+
+def can_answer_review(user: User, assessment: ProcessAssessment) -> bool:
+    """A peer review comment is answered by the pair's chair, or staff."""
+    return can_set_consensus(user, assessment)
+
+
+def can_reply(user: User, window: ReplyWindow) -> bool:
+    """Only the representative the window names writes the body's reply."""
+    return bool(user.is_authenticated and user.is_active and window.respondent_id == user.pk)
 
 
 def can_manage_rounds(user: User) -> bool:

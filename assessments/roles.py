@@ -15,7 +15,7 @@ DOMAIN_MODELS = [
     "round", "processassessment", "rating", "expertrating", "legalact", "legalactedition",
     "citation", "recommendation", "developmentinitiative", "publishedfigure", "panel",
     "panelmembership", "thread", "comment", "passage", "printedname", "processlink",
-    "justificationflag",
+    "justificationflag", "reviewassignment", "reviewcomment", "replywindow", "reply",
 ]  # fmt: skip
 
 ROLES: dict[str, dict[str, list[str]]] = {
@@ -38,6 +38,10 @@ ROLES: dict[str, dict[str, list[str]]] = {
         "delete": [],
     },
     permissions.READER: {},
+    # Reads the pairs she is assigned (permissions.py); writes through her own screen.
+    permissions.REVIEWER: {"view": DOMAIN_MODELS},
+    # The rated body's representative: her pair's draft, read and answered on her screen.
+    permissions.RESPONDENT: {"view": DOMAIN_MODELS},
 }
 
 

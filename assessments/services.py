@@ -683,11 +683,34 @@ def update_round(
         return row
 
 
+def scrutiny_problems(round_: Round) -> list[str]:
+    """Peer review comments the chair has not answered (peer_review.py), and reply windows
+    still open to the rated body (replies.py)."""
+    from .peer_review import unanswered_review_comments
+    from .replies import deadline_text, open_windows
+
+    return [
+        *(
+            _("%(process)s: %(n)s peer review comment(s) await the chair's answer.")
+            % {"process": title, "n": n}
+            for title, n in unanswered_review_comments(round_).items()
+        ),
+        *(
+            _(
+                "%(pair)s: the reply window is open until %(deadline)s; wait for it, or close "
+                "it early."
+            )
+            % {"pair": w.pair.name, "deadline": deadline_text(w)}
+            for w in open_windows(round_)
+        ),
+    ]
+
+
 @dataclass(frozen=True)
 class Blocker:
     """One thing that stands in the way of publishing, said in words, with where it is."""
 
-    kind: str  # "empty", "carried", "missing" or "thread"
+    kind: str  # "empty", "carried", "missing", "thread" or "scrutiny" (review, reply)
     message: str
     assessment_id: int | None = None
     dimension_id: int | None = None
@@ -751,6 +774,7 @@ def publication_checklist(round_: Round) -> list[Blocker]:
                 thread_id=t.pk,
             )
         )
+    blockers.extend(Blocker("scrutiny", message) for message in scrutiny_problems(round_))
     return blockers
 
 

@@ -114,5 +114,9 @@ for _model in (
     models.Rating,
     models.ExpertRating,
     models.Citation,
+    models.ReviewAssignment,
+    models.ReviewComment,
+    models.ReplyWindow,
+    models.Reply,
 ):
     simple_history.register(_model, app="assessments")

@@ -14,7 +14,7 @@ from modeltranslation.admin import (
 )
 from simple_history.admin import SimpleHistoryAdmin
 
-from .. import permissions, selectors, services
+from .. import permissions, scrutiny_reads, selectors, services
 from ..models import (
     DevelopmentInitiative,
     Panel,
@@ -133,6 +133,11 @@ class RoundAdmin(
                 extra_context["onboard_url"] = reverse("panel_staff:onboard", args=[round_.pk])
             if permissions.can_chair_round(request.user, round_):
                 extra_context["chair_url"] = reverse("panel_chair:sheet", args=[round_.pk])
+            if not round_.is_frozen and scrutiny_reads.review_pairs(request.user, round_).exists():
+                extra_context["review_key"] = f"{round_.year}-v{round_.version}"
+                extra_context["review_url"] = reverse(
+                    "assessment_tools:review-round", args=[extra_context["review_key"]]
+                )
             # Charts and comparisons are drawn from every pair: not for a partial panel.
             extra_context["figures_visible"] = permissions.can_see_figures(request.user, round_)
             if extra_context["figures_visible"]:

@@ -12,6 +12,7 @@ from typing import Any
 from assessments import scoring
 from assessments.comparison import PairSeries, RoundComparison
 from assessments.models import Dimension, Pair, Round, Subject
+from assessments.scrutiny_reads import replies_as_dict
 from assessments.selectors import round_report
 
 
@@ -39,7 +40,10 @@ def named(round_: Round) -> dict[str, dict[str, Any]]:
 def scores(round_: Round) -> dict[str, Any]:
     """Exactly what `manage.py scores YEAR --json` prints, in the active language: each
     figure with its interval, and how much the experts agree (aggregates only)."""
-    return round_report(round_).as_dict(with_uncertainty=True)
+    data = round_report(round_).as_dict(with_uncertainty=True)
+    # The rated bodies' replies, in their own words: published rounds only.
+    data["replies"] = replies_as_dict(round_)
+    return data
 
 
 def _delta(before: Fraction | None, after: Fraction | None) -> dict[str, float | None]:

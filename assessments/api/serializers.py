@@ -645,6 +645,24 @@ class ScoredRoundNameSerializer(RoundNameSerializer):
     title = serializers.CharField(read_only=True)
 
 
+class ReplyTextSerializer(serializers.Serializer):
+    process = serializers.CharField(allow_null=True, help_text="Null: on the pair as a whole.")
+    language = serializers.CharField(help_text="ky, ru or en: the language it was written in.")
+    text = serializers.CharField(help_text="The body's own words, unedited.")
+    submitted_at = serializers.DateTimeField()
+    own_words = serializers.BooleanField(help_text="Always true: not the panel's words.")
+
+
+class PairReplySerializer(serializers.Serializer):
+    """The right of reply of a pair's rated body (published rounds only)."""
+
+    pair = serializers.CharField()
+    body = serializers.CharField(help_text="The body the pair holds to account, by name.")
+    deadline = serializers.DateTimeField()
+    status = serializers.CharField(help_text="replied, or missed (no reply by the deadline).")
+    replies = ReplyTextSerializer(many=True)
+
+
 class ScoresSerializer(serializers.Serializer):
     """selectors.round_report(round).as_dict(): the same JSON as `manage.py scores --json`."""
 
@@ -657,6 +675,7 @@ class ScoresSerializer(serializers.Serializer):
     overall_index = serializers.FloatField(allow_null=True)
     overall_interval = IntervalSerializer()
     uncertainty = UncertaintySerializer()
+    replies = PairReplySerializer(many=True)
     mismatches = MismatchSerializer(many=True)
     unmatched_printed = UnmatchedPrintedSerializer(many=True)
     findings = FindingSerializer(many=True)

@@ -49,6 +49,7 @@ from ..models import (
     ScaleLevel,
     Subject,
 )
+from ..scrutiny_reads import replies_as_dict
 from ..selectors import RoundReport, round_report
 
 FORMAT = "accountability-round-package"
@@ -80,6 +81,9 @@ def build_round_package(round_: Round, *, language: str = PACKAGE_LANGUAGE) -> b
     with translation.override(PACKAGE_LANGUAGE):
         rr = round_report(round_)
         report = rr.as_dict(with_uncertainty=True)
+    # The rated bodies' replies (published rounds): in replies.csv and in round.json.
+    replies = replies_as_dict(round_)
+    report["replies"] = replies
     names = _names_all_languages(round_)
     files: dict[str, bytes] = {
         "subjects.csv": _subjects_csv(),
@@ -94,6 +98,7 @@ def build_round_package(round_: Round, *, language: str = PACKAGE_LANGUAGE) -> b
         "initiatives.csv": _initiatives_csv(round_),
         "published_figures.csv": _published_figures_csv(round_, rr),
         "scores.csv": _scores_csv(rr, names),
+        "replies.csv": _replies_csv(replies),
     }
     readmes = {f"README.{lang}.md": lang for lang in languages()}
     listing = sorted([*files, "round.json", "README.md", *readmes])
@@ -533,6 +538,21 @@ def _scores_csv(rr: RoundReport, names: dict[str, dict[str, dict[str, str]]]) ->
     )
 
 
+def _replies_csv(replies: list[dict[str, Any]]) -> bytes:
+    """The rated bodies' replies in their own words; a window without one, as missed."""
+    rows = []
+    for entry in replies:
+        base = [entry["pair"], entry["body"], entry["deadline"], entry["status"]]
+        if not entry["replies"]:
+            rows.append([*base, "", "", "", ""])
+        for r in entry["replies"]:
+            rows.append([*base, r["process"] or "", r["language"], r["submitted_at"], r["text"]])
+    return _csv(
+        ["pair", "body", "deadline", "status", "process", "language", "submitted_at", "text"],
+        rows,
+    )
+
+
 def _interval_cells(interval: scoring.Interval | None) -> list[str]:
     if interval is None:
         return ["", "", ""]
@@ -696,6 +716,9 @@ FILE_NOTES = {
     ),
     "scores.csv": gettext_lazy(
         "computed figure: process score, pair index, dimension total, share, overall"
+    ),
+    "replies.csv": gettext_lazy(
+        "the rated body's reply to a pair's findings, in its own words, or its missed deadline"
     ),
 }
 

@@ -19,7 +19,7 @@ from django.core.cache import cache
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from assessments import diagrams, permissions, scoring, selectors
+from assessments import diagrams, permissions, scoring, scrutiny_reads, selectors
 from assessments.api.selectors import pair_index_series_of
 from assessments.comparison import (
     ADDED,
@@ -485,6 +485,7 @@ class ProcessRow:
     # top of a present/absent scale (None when the scale has more levels).
     counted: list[str] = field(default_factory=list)
     present: list[str] | None = None
+    replies: list = field(default_factory=list)  # the rated body's, on this process
 
     @property
     def score_text(self) -> str:
@@ -523,6 +524,11 @@ class PairPage:
     international_experience: list[str] = field(default_factory=list)
     initiatives: list[DevelopmentInitiative] = field(default_factory=list)
     mismatches: list[Figure] = field(default_factory=list)
+    # The rated body's right of reply: its replies in its own words, or a missed deadline.
+    reply: scrutiny_reads.PairReply | None = None
+
+    def replies_on(self, process: str) -> list:
+        return self.reply.by_process.get(process, []) if self.reply else []
 
 
 def pair_page(
@@ -619,6 +625,9 @@ def pair_page(
             "position", "pk"
         )
     )
+    page.reply = scrutiny_reads.published_replies(round_).get(pair_code)
+    for process in page.processes:
+        process.replies = page.replies_on(process.code)
     return page
 
 

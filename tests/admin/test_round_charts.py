@@ -14,7 +14,7 @@ from tests.web.rounds import copy_round
 pytestmark = pytest.mark.django_db
 
 # The chart page of a round: its report once, the series of the published rounds before it.
-CHART_PAGE_QUERIES = 20
+CHART_PAGE_QUERIES = 21  # one for the experts' own ratings: the whiskers
 
 
 def url(name: str, **kwargs) -> str:

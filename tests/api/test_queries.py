@@ -109,8 +109,9 @@ EXPECTED = {
     "comments": (0, 3),
     "comment": (None, 2),
     # The reviewer's findings read five more tables: claims, links, flags, citations, scale;
-    # the intervals and the experts' agreement one: the experts' own ratings.
-    "scores (cold)": (17, 17),
+    # the intervals and the experts' agreement one: the experts' own ratings; a published
+    # round's one more: the rated bodies' reply windows.
+    "scores (cold)": (18, 18),
     "scores of an open round": (None, 19),
     "comparison of published rounds (cold)": (21, 21),
     "comparison with an open round": (None, 23),

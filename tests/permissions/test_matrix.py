@@ -190,6 +190,12 @@ RULES: dict[str, Rule] = {
     "panel_chair:resolve": Rule("admin", scope="round", needs="chair", ok=405),
     # staff screens
     "panel_staff:onboard": Rule("admin", scope="round", needs="staff", frozen=True),
+    "assessment_tools:review": ADMIN,
+    "assessment_tools:review-round": Rule("admin", scope="review-round"),
+    "assessment_tools:review-pair": Rule("admin", scope="review"),
+    "assessment_tools:reply": ADMIN,
+    "assessment_tools:reply-round": Rule("admin", scope="reply-round"),
+    "assessment_tools:reply-pair": Rule("admin", scope="reply"),
 }
 
 
@@ -381,6 +387,10 @@ def concrete(address: Address, world: World, state: str) -> list[tuple[str, Rule
         query = {"rounds": f"{_round_key(published)},{_round_key(round_)}"}
     elif key == "assessment_tools:export":
         query = {"round": _round_key(round_), "kind": "ratings", "file_format": "csv"}
+    elif key in ("assessment_tools:review-round", "assessment_tools:reply-round"):
+        args = [_round_key(round_)]
+    elif key in ("assessment_tools:review-pair", "assessment_tools:reply-pair"):
+        args = [_round_key(round_), world.pairs["A"].code]
     elif key in ("assessment_tools:import-status", "assessment_tools:progress"):
         kwargs = {"token": uuid.UUID(int=1)}
     elif key in ("web:round", "web:package", "web:scores", "web:round-card"):

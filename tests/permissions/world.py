@@ -36,6 +36,8 @@ from assessments.models import (
     ProcessLink,
     PublishedFigure,
     Recommendation,
+    ReplyWindow,
+    ReviewAssignment,
     Round,
     Thread,
 )
@@ -241,6 +243,37 @@ def _seated(username: str, group: str, panel: str, role: str) -> Callable[[World
     return make
 
 
+def _reviewer(username: str, pair: str) -> Callable[[World], Any]:
+    """A peer reviewer assigned to pair `pair` of both rounds."""
+
+    def make(world: World):
+        user = _user(username, permissions.REVIEWER)
+        for state in STATES:
+            ReviewAssignment.objects.create(
+                round=world.rounds[state], pair=world.pairs[pair], reviewer=user
+            )
+        return user
+
+    return make
+
+
+def _respondent(username: str, pair: str) -> Callable[[World], Any]:
+    """The representative of the body pair `pair` rates, invited to reply in both rounds."""
+
+    def make(world: World):
+        user = _user(username, permissions.RESPONDENT)
+        for state in STATES:
+            ReplyWindow.objects.create(
+                round=world.rounds[state],
+                pair=world.pairs[pair],
+                respondent=user,
+                deadline=timezone.now() + datetime.timedelta(days=30),
+            )
+        return user
+
+    return make
+
+
 @dataclass(frozen=True)
 class Role:
     """One row of the matrix.
@@ -262,8 +295,13 @@ class Role:
 
 
 PUBLIC = frozenset({"round", "work", "figures"})
-PANEL_A = frozenset({"round", "work", "internal", "panel"})
-EVERYTHING = frozenset({"round", "work", "internal", "panel", "figures"})
+# "review": pair A's peer review (its comments and answers); "review-round": the round's
+# peer review page, which lists the pairs one takes part in the review of.
+REVIEW = frozenset({"review", "review-round"})
+# The same for the right of reply: pair A's reply page, and the round's.
+REPLY = frozenset({"reply", "reply-round"})
+PANEL_A = frozenset({"round", "work", "internal", "panel"}) | REVIEW | REPLY
+EVERYTHING = frozenset({"round", "work", "internal", "panel", "figures"}) | REVIEW | REPLY
 CONTRIBUTOR = frozenset({"admin", "contribute", "token"})
 
 ROLES = [
@@ -289,8 +327,23 @@ ROLES = [
     Role(
         "expert_b",  # on the same rounds, for the other pair
         _seated("expert_b", permissions.EXPERT, "B", "expert"),
-        {DRAFT: frozenset({"round"}), PUBLISHED: PUBLIC},
+        {
+            DRAFT: frozenset({"round", "review-round", "reply-round"}),
+            PUBLISHED: PUBLIC | {"review-round", "reply-round"},
+        },
         CONTRIBUTOR,
+    ),
+    Role(
+        "reviewer_a",  # a peer reviewer assigned to pair A of both rounds
+        _reviewer("reviewer_a", "A"),
+        {DRAFT: frozenset({"round", "work"}) | REVIEW, PUBLISHED: PUBLIC | REVIEW},
+        frozenset({"admin", "token"}),
+    ),
+    Role(
+        "respondent_a",  # the representative of the body pair A rates, in both rounds
+        _respondent("respondent_a", "A"),
+        {DRAFT: frozenset({"round", "work"}) | REPLY, PUBLISHED: PUBLIC | REPLY},
+        frozenset({"admin", "token"}),
     ),
     Role(
         "chair_a",

@@ -38,6 +38,7 @@ FILES = {
     "initiatives.csv",
     "published_figures.csv",
     "scores.csv",
+    "replies.csv",
 }
 
 
@@ -118,6 +119,8 @@ def round_json_holds_the_report_and_the_exact_figures(study_round, data, files, 
     content = json.loads(files["round.json"])
     with translation.override("en"):
         report = round_report(study_round).as_dict(with_uncertainty=True)
+    # The rated bodies' replies travel in the report too (2016 had no right of reply).
+    assert content["report"].pop("replies") == []
     assert content["report"] == json.loads(json.dumps(report))
     # 2016 was rated by a consensus alone: its figures say so, never a false 0–0.
     overall = content["report"]["overall_interval"]

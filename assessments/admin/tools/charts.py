@@ -44,7 +44,9 @@ def _credits_url(request: HttpRequest, round_: Round) -> str:
 
 def round_diagrams(request: HttpRequest, round_: Round) -> dict[str, diagrams.Diagram]:
     rr = selectors.round_report(round_)
-    drawn = diagrams.round_diagrams(rr.report.scores, rr.names)
+    # Whiskers from the experts' own ratings: these charts are only for those who see the
+    # round's figures (figure_rounds), and intervals are aggregates.
+    drawn = diagrams.round_diagrams(rr.report.scores, rr.names, rr.uncertainty[1])
     credits = diagrams.round_credits(
         round_, round_.methodology.title, _credits_url(request, round_)
     )

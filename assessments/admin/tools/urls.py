@@ -7,7 +7,7 @@ admin's own URLs (whose admin/<app>/<model>/ pattern would otherwise take them).
 from django.contrib import admin
 from django.urls import path
 
-from . import charts, compare, transfer
+from . import charts, compare, reply, review, transfer
 
 app_name = "assessment_tools"
 
@@ -36,4 +36,10 @@ urlpatterns = [
     path("import/<uuid:token>/", view(transfer.import_status), name="import-status"),
     path("export/", view(transfer.export_rows), name="export"),
     path("progress/<uuid:token>/", view(transfer.progress), name="progress"),
+    path("review/", view(review.review_index), name="review"),
+    path("review/<str:key>/", view(review.review_round), name="review-round"),
+    path("review/<str:key>/<slug:pair>/", view(review.review_pair), name="review-pair"),
+    path("reply/", view(reply.reply_index), name="reply"),
+    path("reply/<str:key>/", view(reply.reply_round), name="reply-round"),
+    path("reply/<str:key>/<slug:pair>/", view(reply.reply_pair), name="reply-pair"),
 ]
