@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('assessments', '0041_freeze_what_the_publication_printed'),
+        ('assessments', '0060_freeze_history_and_methodology'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
