@@ -25,13 +25,13 @@ COLD = {
     "/en/rounds/": 2,
     "/en/rounds/2016/": 14,
     "/en/rounds/2016-v1/": 14,
-    "/en/rounds/2016/pairs/citizens-parties/": 28,
+    "/en/rounds/2016/pairs/citizens-parties/": 29,  # and its reply window
     "/en/compare/": 26,
     "/en/compare/?a=2016&b=2025": 26,
     "/en/methodology/": 5,
     "/en/downloads/": 2,
     # round.json carries the reviewer's findings: claims, links, flags, citations, scale.
-    "/en/rounds/2016/package.zip": 35,
+    "/en/rounds/2016/package.zip": 36,  # and the reply windows
     "/en/rounds/2016/scores.csv": 16,
     "/en/rounds/2016/charts/pairs.svg": 13,
     "/en/rounds/2016/charts/dimensions.png": 13,
