@@ -328,7 +328,11 @@ def restore_rating(*, actor, rating: Rating, history_id: int, reason: str) -> Ra
         value=record.value,
         justification={lang: getattr(record, f"justification_{lang}") or "" for lang in LANGS},
         reason=_("Restored the version of %(date)s: %(reason)s")
-        % {"date": record.history_date.strftime("%Y-%m-%d %H:%M"), "reason": _reason(reason)},
+        % {
+            # Local time, as the history beside it shows it (not UTC).
+            "date": timezone.localtime(record.history_date).strftime("%Y-%m-%d %H:%M"),
+            "reason": _reason(reason),
+        },
         expected_revision=Rating.objects.get(pk=rating.pk).revision,
     )
 

@@ -407,3 +407,23 @@ def test_the_admin_index_and_the_round_page_lead_to_her_sheet(world, expert, sta
     round_page = client.get(url("admin:assessments_round_change", world["round"].pk))
     assert sheet in round_page.content.decode()
     assert sheet not in client_for(staff).get(url("admin:index")).content.decode()
+
+
+def test_without_javascript_a_refusal_comes_back_as_the_whole_page_with_her_text(world, expert):
+    client = client_for(expert)
+    elections = world["elections"]
+    response = client.post(
+        cell_url(world, elections, "rules", language="ru"),
+        cell_data(world, elections, "rules", justification_ru="Мой текст без оценки"),
+    )
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "<html" in html and "Мой оценочный лист" in html  # the page, not a fragment
+    assert "Выберите оценку на шкале." in html and "Мой текст без оценки" in html
+    prefix = f"evidence-{elections.pk}"
+    added = client.post(
+        url("workspace:sheet-evidence", world["round"].pk, elections.pk),
+        {f"{prefix}-act": world["act"].pk, f"{prefix}-article": "3"},
+    )
+    assert added.status_code == 302 and added["Location"].endswith(f"#evidence-{elections.pk}")
+    assert Citation.objects.filter(assessment=elections, article="3").exists()
