@@ -63,12 +63,15 @@ def lockout_response(
             {"status": status, "code": "locked_out", "detail": lockout_message()}, status=status
         )
     else:
-        response = render(
-            request,
-            "admin/locked_out.html",
-            {"title": _("Log in"), "message": lockout_message()},
-            status=status,
-        )
+        from django.contrib import admin
+
+        # The admin's own header and title (the product's name), as on its login page.
+        context = {
+            **admin.site.each_context(request),
+            "title": _("Log in"),
+            "message": lockout_message(),
+        }
+        response = render(request, "admin/locked_out.html", context, status=status)
     response["Retry-After"] = retry_after
     return response
 

@@ -51,6 +51,15 @@ ROUND_PATHS: dict[str, str] = {
     "assessments.comment": "thread__assessment__round",
 }
 
+# simple-history's records of a published round's rows: who changed what, when and why is
+# not rewritten afterwards (PostgreSQL: migration 0060 also guards the round's own).
+HISTORY_PATHS: dict[str, str] = {
+    "assessments.historicalprocessassessment": "round",
+    "assessments.historicalrating": "assessment__round",
+    "assessments.historicalexpertrating": "assessment__round",
+    "assessments.historicalcitation": "assessment__round",
+}
+
 # many-to-many fields whose links are part of a round's rows: model label → field
 ROUND_M2M: dict[str, str] = {
     "assessments.recommendation": "subjects",
@@ -85,6 +94,11 @@ def _round_values(model: type[models.Model], pk: Any, path: str) -> dict[str, An
     return model._base_manager.filter(pk=pk).values(*(f"{prefix}{key}" for key in _KEYS)).first()
 
 
+def _path_to_round(instance: models.Model) -> str | None:
+    label = instance._meta.label_lower
+    return ROUND_PATHS.get(label) or HISTORY_PATHS.get(label)
+
+
 def refusal(instance: models.Model) -> DomainError | None:
     """Why `instance` may not be written as it is now, or None when it may.
 
@@ -95,7 +109,7 @@ def refusal(instance: models.Model) -> DomainError | None:
         return _round_refusal(instance)
     if instance._meta.label_lower in METHOD_PATHS:
         return methodology_refusal(instance)
-    path = ROUND_PATHS.get(instance._meta.label_lower)
+    path = _path_to_round(instance)
     if path is None:
         return None
     first, _sep, rest = path.partition("__")
@@ -139,7 +153,7 @@ def deletion_refusal(instance: models.Model) -> DomainError | None:
         return methodology_refusal(instance, deleting=True)
     if instance._meta.label_lower == "assessments.round":
         return _refusal(_round_values(type(instance), instance.pk, ""), "")
-    path = ROUND_PATHS.get(instance._meta.label_lower)
+    path = _path_to_round(instance)
     if path is None:
         return None
     return _refusal(_round_values(type(instance), instance.pk, path), f"{path}__")
@@ -233,7 +247,7 @@ def _refuse_link(sender, instance, action, reverse, model, pk_set, **kwargs) -> 
 
 def connect() -> None:
     """Called from AppConfig.ready(): one receiver per guarded model."""
-    labels = ["assessments.round", *ROUND_PATHS, *METHOD_PATHS]
+    labels = ["assessments.round", *ROUND_PATHS, *HISTORY_PATHS, *METHOD_PATHS]
     for label in labels:
         model = apps.get_model(label)
         uid = f"assessments.freeze.{label}"

@@ -95,3 +95,23 @@ def test_the_admin_works_under_the_policy(live_server, page, loaded, screenshots
     page.wait_for_load_state("networkidle")
     _shoot(page, screenshots, "admin-import")
     assert blocked == []
+
+
+@pytest.mark.parametrize("language", ["ky", "ru", "en"])
+def test_a_locked_out_login_says_why_in_the_readers_language(
+    live_server, page, loaded, screenshots, language, settings
+):
+    settings.AXES_FAILURE_LIMIT = 3
+    for attempt in range(3):
+        page.goto(f"{live_server.url}/{language}/admin/login/")
+        page.fill("#id_username", "root")
+        page.fill("#id_password", f"guess-{attempt}")
+        page.click("input[type=submit]")
+    expect(page.locator(".errornote")).to_be_visible()
+    text = page.locator(".errornote").inner_text()
+    assert ("Too many failed logins" in text) == (language == "en")
+    assert "Django" not in page.locator("#header").inner_text()  # the product's own name
+    page.set_viewport_size(DESKTOP)
+    page.screenshot(path=screenshots / f"locked-out-{language}.png")
+    page.set_viewport_size(PHONE)
+    page.screenshot(path=screenshots / f"locked-out-{language}-phone.png")

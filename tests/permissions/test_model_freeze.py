@@ -167,3 +167,21 @@ def test_a_round_in_work_may_be_deleted_with_its_rows(world):
     Round.objects.filter(pk=draft.pk).delete()
     assert not Round.objects.filter(pk=draft.pk).exists()
     assert Round.objects.filter(pk=world.rounds[PUBLISHED].pk).exists()
+
+
+@pytest.mark.parametrize("label", sorted(freeze.HISTORY_PATHS))
+def test_the_history_of_a_published_round_cannot_be_rewritten_or_deleted(world, label):
+    """Who changed what and why stays as recorded (on PostgreSQL the triggers of 0060 too)."""
+    model = label.split(".")[1].removeprefix("historical")
+    row = world.rows[f"assessments.{model}"][PUBLISHED]
+    record = row.history.order_by("-history_id").first()
+    record.history_change_reason = "forged"
+    with pytest.raises(services.RoundFrozen):
+        record.save()
+    with pytest.raises(services.RoundFrozen), transaction.atomic():
+        record.delete()
+    with pytest.raises(services.RoundFrozen), transaction.atomic():
+        type(record).objects.filter(pk=record.pk).delete()
+    assert row.history.filter(history_change_reason="forged").count() == 0
+    draft = world.rows[f"assessments.{model}"][DRAFT].history.order_by("-history_id").first()
+    draft.save()  # a round in work's history is not frozen by this guard
