@@ -16,7 +16,7 @@ correctable; every cached answer and ETag of a published round depends on them
 (api/caching.py's generation), so a correction is never served as the old bytes.
 
 What the ORM does not signal (`QuerySet.update()`, `bulk_create()`, raw SQL) is
-refused by the PostgreSQL triggers (migrations 0003, 0041, 0060), which guard the
+refused by the PostgreSQL triggers (migrations 0003, 0041, 0060, 0072), which guard the
 same tables: `ROUND_PATHS` is the one list of them, and `checks.py` fails when a
 trigger is missing.
 """
@@ -49,6 +49,11 @@ ROUND_PATHS: dict[str, str] = {
     "assessments.thread": "assessment__round",
     "assessments.justificationflag": "assessment__round",
     "assessments.comment": "thread__assessment__round",
+    # Peer review and the right of reply (scrutiny.py): published as they stood.
+    "assessments.reviewassignment": "round",
+    "assessments.reviewcomment": "assessment__round",
+    "assessments.replywindow": "round",
+    "assessments.reply": "window__round",
 }
 
 # simple-history's records of a published round's rows: who changed what, when and why is

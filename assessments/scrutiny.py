@@ -18,8 +18,10 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from .freeze import FrozenWithItsRound
 
-class ReviewAssignment(models.Model):
+
+class ReviewAssignment(FrozenWithItsRound, models.Model):
     """A peer reviewer's assignment to one pair of one round: she sees that pair's draft."""
 
     round = models.ForeignKey(
@@ -58,7 +60,7 @@ class ReviewAssignment(models.Model):
         return f"{self.reviewer} → {self.pair} ({self.round.year})"
 
 
-class ReviewComment(models.Model):
+class ReviewComment(FrozenWithItsRound, models.Model):
     """A peer reviewer's comment on a process; the chair must answer it before publication."""
 
     class Answer(models.TextChoices):
@@ -106,7 +108,7 @@ class ReviewComment(models.Model):
         return bool(self.answer)
 
 
-class ReplyWindow(models.Model):
+class ReplyWindow(FrozenWithItsRound, models.Model):
     """The rated body's chance to answer a pair's draft findings, until a deadline.
 
     Staff open it naming the body's representative (the respondent), who sees that pair's
@@ -161,7 +163,7 @@ class ReplyWindow(models.Model):
         return self.closed_at is None and now <= self.deadline
 
 
-class Reply(models.Model):
+class Reply(FrozenWithItsRound, models.Model):
     """The rated body's own words on a pair's findings, or on one of its processes."""
 
     window = models.ForeignKey(

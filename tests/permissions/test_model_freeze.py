@@ -65,12 +65,11 @@ def test_a_new_row_in_a_published_round_is_refused(world, label):
 def test_a_row_in_work_cannot_move_into_the_published_round(world, label):
     field = _owner_field(label)
     row = type(world.rows[label][DRAFT]).objects.get(pk=world.rows[label][DRAFT].pk)
+    owner = {"thread": "thread", "window": "replywindow"}.get(field, "processassessment")
     target = (
         world.rounds[PUBLISHED]
         if field == "round"
-        else world.rows[f"assessments.{'thread' if field == 'thread' else 'processassessment'}"][
-            PUBLISHED
-        ]
+        else world.rows[f"assessments.{owner}"][PUBLISHED]
     )
     setattr(row, field, target)
     with pytest.raises(ValidationError) as invalid:

@@ -36,8 +36,10 @@ from assessments.models import (
     ProcessLink,
     PublishedFigure,
     Recommendation,
+    Reply,
     ReplyWindow,
     ReviewAssignment,
+    ReviewComment,
     Round,
     Thread,
 )
@@ -187,6 +189,26 @@ def build_world() -> World:
             rating.value = 0 if state == DRAFT else 1
             rating._change_reason = f"{name} {state} change reason"
             rating.save()
+
+    # Scrutiny from outside the panel, on pair A: a peer review comment and a reply.
+    for state in STATES:
+        rows = filled[state]["A"]
+        round_, assessment = world.rounds[state], rows["assessments.processassessment"]
+        rows["assessments.reviewassignment"] = ReviewAssignment.objects.get(
+            round=round_, pair=pairs["A"]
+        )
+        rows["assessments.reviewcomment"] = ReviewComment.objects.create(
+            assessment=assessment, reviewer=world.users["reviewer_a"], body=f"A {state} review"
+        )
+        window = ReplyWindow.objects.get(round=round_, pair=pairs["A"])
+        rows["assessments.replywindow"] = window
+        rows["assessments.reply"] = Reply.objects.create(
+            window=window,
+            assessment=assessment,
+            language="en",
+            body=f"A {state} reply",
+            author=world.users["respondent_a"],
+        )
 
     Round.objects.filter(pk=draft.pk).update(status=Round.Status.OPEN)
     # Published last: on PostgreSQL the freeze trigger refuses rows added to a published round.
