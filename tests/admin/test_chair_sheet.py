@@ -9,7 +9,14 @@ from django.utils import translation
 from assessments import services
 from assessments.models import Rating, Round, ScaleLevel, Thread
 
-from ..factories import AssessmentFactory, PairFactory, ProcessFactory, RoundFactory, rate
+from ..factories import (
+    AssessmentFactory,
+    MethodologyFactory,
+    PairFactory,
+    ProcessFactory,
+    RoundFactory,
+    rate,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -23,17 +30,16 @@ def url(name, *args, lang="en"):
 def world(panel_for, chair, expert, other_expert, staff):
     """A round started from a published one: two pairs, the chair's panel covers the first;
     every consensus carried over; the experts split on one rating and discuss it."""
-    previous = RoundFactory(year=2016, status=Round.Status.PUBLISHED)
-    round_ = RoundFactory(
-        year=2017, status=Round.Status.OPEN, methodology=previous.methodology, previous=previous
-    )
-    m = round_.methodology
+    # The scale's labels first: once a round using it is published, the database freezes it.
+    m = MethodologyFactory()
     ScaleLevel.objects.filter(methodology=m, value=1).update(
         label_en="Present", label_ru="Есть", label_ky="Бар"
     )
     ScaleLevel.objects.filter(methodology=m, value=0).update(
         label_en="Absent", label_ru="Нет", label_ky="Жок"
     )
+    previous = RoundFactory(year=2016, status=Round.Status.PUBLISHED, methodology=m)
+    round_ = RoundFactory(year=2017, status=Round.Status.OPEN, methodology=m, previous=previous)
     mine, other = PairFactory(name_en="Parliament – Government"), PairFactory(name_en="Others")
     recall = AssessmentFactory(
         round=round_, process=ProcessFactory(pair=mine), title_en="Recall of deputies", position=2
