@@ -114,7 +114,9 @@ def _last_change(obj) -> tuple[str, Any]:
     record = obj.history.order_by("-history_date").select_related("history_user").first()
     if record is None:
         return "", None
-    return (str(record.history_user) if record.history_user else ""), record.history_date
+    user = record.history_user
+    # Her name where she has one: a username is half of a login, not a name to show.
+    return ((user.get_full_name() or str(user)) if user else ""), record.history_date
 
 
 def _check_revision(obj, expected: int | None, fields: Iterable[str]) -> None:

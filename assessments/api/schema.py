@@ -68,7 +68,10 @@ class AutoSchema(openapi.AutoSchema):
             if parameter["name"] == "ordering" and parameter["in"] == "query":
                 self._ordering_enum(parameter)
             if parameter["name"] == "If-Match" and parameter["in"] == "header":
-                self._add_errors(operation["responses"], IF_MATCH_ERRORS)
+                # A create takes If-Match only to change a row that exists: never a 428.
+                required = parameter.get("required", False)
+                errors = IF_MATCH_ERRORS if required else {"412": IF_MATCH_ERRORS["412"]}
+                self._add_errors(operation["responses"], errors)
         return operation
 
     def _add_errors(self, responses: dict[str, Any], errors: dict[str, str]) -> None:
