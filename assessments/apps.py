@@ -8,7 +8,9 @@ class AssessmentsConfig(AppConfig):
     verbose_name = _("Accountability assessments")
 
     def ready(self) -> None:
+        from . import freeze
         from .roles import ensure_roles
 
+        freeze.connect()
         # After auth's own post_migrate handler has created the permissions.
         post_migrate.connect(ensure_roles, sender=self, dispatch_uid="assessments.ensure_roles")

@@ -184,6 +184,32 @@ class _Row:
     value: float | None
 
 
+Error = tuple[float, float] | None  # an interval (low, high) in percent, or none
+
+
+def _error_bar(x_low: float, x_high: float, y_mid: float, cap: float) -> str:
+    """A whisker from low to high with end caps: dark on the bar's blue and on white alike,
+    and told apart from the bar by its shape, not its colour."""
+    parts = [
+        f'<line x1="{x_low:.1f}" x2="{x_high:.1f}" y1="{y_mid:.1f}" y2="{y_mid:.1f}" '
+        f'stroke="{TEXT}" stroke-width="2"/>'
+    ]
+    for x in (x_low, x_high):
+        parts.append(
+            f'<line x1="{x:.1f}" x2="{x:.1f}" y1="{y_mid - cap:.1f}" y2="{y_mid + cap:.1f}" '
+            f'stroke="{TEXT}" stroke-width="2"/>'
+        )
+    return f'<g class="error-bar">{"".join(parts)}</g>'
+
+
+def interval_text(error: Error) -> str:
+    """ "45–60%" as the figures are printed (whole percent), or "" for none."""
+    if error is None:
+        return ""
+    low, high = percent_text(error[0]), percent_text(error[1])
+    return low if low == high else f"{low[:-1]}–{high}"
+
+
 def _bars(
     title: str,
     rows: Sequence[tuple[str, float | None]],
@@ -191,6 +217,7 @@ def _bars(
     layout: Layout,
     *,
     ideal: float | None,
+    errors: Sequence[Error] | None = None,
 ) -> Chart:
     pad, font, line = layout.pad, layout.font, layout.line
     value_room = text_width("100%", font) + 10
@@ -205,11 +232,18 @@ def _bars(
         bar_x = pad
     plot = layout.width - bar_x - pad - value_room
     top = ideal or 100
-    for label, value in rows:
+    errors = list(errors or [None] * len(rows))
+
+    def at(v: float) -> float:
+        return plot * max(0.0, min(float(v), top)) / top
+
+    for (label, value), error in zip(rows, errors, strict=True):
         lines = wrap(label, label_w, font, max_lines=layout.max_label_lines)
         text_h = len(lines) * line
         share = 0.0 if value is None else max(0.0, min(float(value), top)) / top
         tip = f"{label}: {percent_text(value)}"
+        if error is not None:
+            tip += f" ({interval_text(error)})"
         group = [f"<g><title>{escape(tip)}</title>"]
         if layout.label_width is not None:
             block = max(text_h, bar_h)
@@ -229,7 +263,13 @@ def _bars(
             f'<rect x="{bar_x}" y="{bar_y:.1f}" width="{plot * share:.1f}" height="{bar_h}" '
             f'fill="{BAR}"/>'
         )
-        value_x = bar_x + (plot if ideal is not None else plot * share) + 6
+        end = plot * share
+        if error is not None:
+            group.append(
+                _error_bar(bar_x + at(error[0]), bar_x + at(error[1]), bar_y + bar_h / 2, 7)
+            )
+            end = max(end, at(error[1]))
+        value_x = bar_x + (plot if ideal is not None else end) + 6
         group.append(
             _text(value_x, bar_y + bar_h / 2 + font * 0.35, [percent_text(value)], size=font)
         )
@@ -240,10 +280,16 @@ def _bars(
 
 
 def bar_chart(
-    title: str, rows: Sequence[tuple[str, float | None]], *, desc: str, layout: Layout = WIDE
+    title: str,
+    rows: Sequence[tuple[str, float | None]],
+    *,
+    desc: str,
+    layout: Layout = WIDE,
+    errors: Sequence[Error] | None = None,
 ) -> Chart:
-    """Horizontal bars, one per (label, percent), from 0 to 100%."""
-    return _bars(title, rows, desc, layout, ideal=None)
+    """Horizontal bars, one per (label, percent), from 0 to 100%; `errors` draws each
+    row's interval as a whisker across its bar."""
+    return _bars(title, rows, desc, layout, ideal=None, errors=errors)
 
 
 def real_vs_ideal_chart(
@@ -253,9 +299,10 @@ def real_vs_ideal_chart(
     desc: str,
     layout: Layout = WIDE,
     ideal: float = 100,
+    errors: Sequence[Error] | None = None,
 ) -> Chart:
     """Diagram 3: each pair's real level (a dark bar) inside the ideal (an outlined bar)."""
-    return _bars(title, rows, desc, layout, ideal=ideal)
+    return _bars(title, rows, desc, layout, ideal=ideal, errors=errors)
 
 
 def _marker(shape: str, x: float, y: float, colour: str, r: float = 5) -> str:

@@ -102,10 +102,35 @@ def _extremes(items: Sequence[tuple[str, Decimal | None]]) -> str:
     }
 
 
+def _error(interval: scoring.Interval | None) -> charts.Error:
+    """An interval in percent for the chart, as the figures are shown (whole percent)."""
+    if interval is None or not interval.computed or interval.low is None:
+        return None
+    return (float(whole(interval.low)), float(whole(interval.high)))
+
+
+def _interval_sentence(errors: Sequence[charts.Error], names: Sequence[str]) -> str:
+    known = [(name, e) for name, e in zip(names, errors, strict=True) if e is not None]
+    if not known:
+        return ""
+    return (
+        " "
+        + _("Whiskers show each figure's interval from the experts' own ratings: ")
+        + "; ".join(
+            _("%(name)s: %(interval)s") % {"name": name, "interval": charts.interval_text(e)}
+            for name, e in known
+        )
+        + "."
+    )
+
+
 def round_diagrams(
-    scores: scoring.RoundScores, names: dict[str, dict[str, str]]
+    scores: scoring.RoundScores,
+    names: dict[str, dict[str, str]],
+    intervals: scoring.RoundIntervals | None = None,
 ) -> dict[str, Diagram]:
-    """The study's three diagrams for a round's scores, named in the active language."""
+    """The study's three diagrams for a round's scores, named in the active language; with
+    `intervals`, each bar carries its interval as a whisker and the finding says so."""
     title = titles()
     dimensions = [
         (names["dimension"].get(d.dimension, d.dimension), whole(d.total))
@@ -117,6 +142,17 @@ def round_diagrams(
     ]
     pairs = [(names["pair"].get(p.pair, p.pair), whole(p.index)) for p in scores.pairs]
     assessed = sum(p.included for p in scores.processes)
+    errors: dict[str, list[charts.Error]] = {
+        "dimensions": [
+            _error(intervals.dimensions.get(d.dimension) if intervals else None)
+            for d in scores.dimensions
+        ],
+        "principals": [
+            _error(intervals.principals.get(p.principal) if intervals else None)
+            for p in scores.principals
+        ],
+        "pairs": [_error(intervals.pairs.get(p.pair) if intervals else None) for p in scores.pairs],
+    }
 
     dimension_finding = (
         _("Share of the %(count)s assessed processes where each dimension is present: ")
@@ -124,6 +160,7 @@ def round_diagrams(
         + _listing(dimensions)
         + "."
         + _extremes(dimensions)
+        + _interval_sentence(errors["dimensions"], [n for n, _v in dimensions])
     )
     principal_finding = (
         _("Share of each principal's processes that work at least in part: ")
@@ -139,6 +176,7 @@ def round_diagrams(
         )
         + "."
         + _extremes(principals)
+        + _interval_sentence(errors["principals"], [n for n, _v in principals])
     )
     pair_finding = (
         _("Each pair's real level of accountability against the ideal of 100%: ")
@@ -147,13 +185,23 @@ def round_diagrams(
         + _extremes(pairs)
         + " "
         + _("Overall index: %(percent)s.") % {"percent": charts.percent_text(whole(scores.overall))}
+        + _interval_sentence(errors["pairs"], [n for n, _v in pairs])
     )
 
     def rows(items):
         return [(name, _shown(value)) for name, value in items]
 
-    def table(items):
-        return [(name, [charts.percent_text(value)]) for name, value in items]
+    def table(items, key):
+        # The interval joins the table when there is one to show.
+        if not any(errors[key]):
+            return [(name, [charts.percent_text(value)]) for name, value in items]
+        return [
+            (name, [charts.percent_text(value), charts.interval_text(error) or "–"])
+            for (name, value), error in zip(items, errors[key], strict=True)
+        ]
+
+    def columns(*names: str, key: str) -> list[str]:
+        return [*names, _("Interval")] if any(errors[key]) else list(names)
 
     return {
         "pairs": Diagram(
@@ -161,30 +209,42 @@ def round_diagrams(
             title["pairs"],
             pair_finding,
             lambda layout: charts.real_vs_ideal_chart(
-                title["pairs"], rows(pairs), desc=pair_finding, layout=layout
+                title["pairs"],
+                rows(pairs),
+                desc=pair_finding,
+                layout=layout,
+                errors=errors["pairs"],
             ),
-            [_("Pair (principal – agent)"), _("Index")],
-            table(pairs),
+            columns(_("Pair (principal – agent)"), _("Index"), key="pairs"),
+            table(pairs, "pairs"),
         ),
         "dimensions": Diagram(
             "dimensions",
             title["dimensions"],
             dimension_finding,
             lambda layout: charts.bar_chart(
-                title["dimensions"], rows(dimensions), desc=dimension_finding, layout=layout
+                title["dimensions"],
+                rows(dimensions),
+                desc=dimension_finding,
+                layout=layout,
+                errors=errors["dimensions"],
             ),
-            [_("Dimension"), _("Present")],
-            table(dimensions),
+            columns(_("Dimension"), _("Present"), key="dimensions"),
+            table(dimensions, "dimensions"),
         ),
         "principals": Diagram(
             "principals",
             title["principals"],
             principal_finding,
             lambda layout: charts.bar_chart(
-                title["principals"], rows(principals), desc=principal_finding, layout=layout
+                title["principals"],
+                rows(principals),
+                desc=principal_finding,
+                layout=layout,
+                errors=errors["principals"],
             ),
-            [_("Principal"), _("Share")],
-            table(principals),
+            columns(_("Principal"), _("Share"), key="principals"),
+            table(principals, "principals"),
         ),
     }
 

@@ -18,6 +18,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from .freeze import FrozenWithItsRound
 from .querysets import (
     CitationQuerySet,
     CommentQuerySet,
@@ -240,7 +241,7 @@ class Process(models.Model):
         return self.name
 
 
-class Round(models.Model):
+class Round(FrozenWithItsRound, models.Model):
     """One assessment of the whole system: a year's round, in a published version."""
 
     class Status(models.TextChoices):
@@ -314,7 +315,7 @@ class Round(models.Model):
         return self.status in self.FROZEN_STATUSES
 
 
-class ProcessAssessment(models.Model):
+class ProcessAssessment(FrozenWithItsRound, models.Model):
     """A process as a round assessed it: its wording then, the verdict, the justification."""
 
     class Verdict(models.TextChoices):
@@ -357,7 +358,7 @@ class ProcessAssessment(models.Model):
         return f"{self.round.year}: {self.title}"
 
 
-class Rating(models.Model):
+class Rating(FrozenWithItsRound, models.Model):
     """The panel's rating of one process on one dimension in one round (the scored one)."""
 
     assessment = models.ForeignKey(
@@ -400,10 +401,11 @@ class Rating(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.assessment} / {self.dimension.code} = {self.value}"
+        return f"{self.assessment} / {self.dimension.name} = {self.value}"
 
     def clean(self) -> None:
         validate_rating(self)
+        super().clean()
 
 
 def validate_rating(rating: Rating | ExpertRating) -> None:
@@ -520,7 +522,7 @@ class LegalActEdition(models.Model):
         return self.valid_until is not None
 
 
-class Citation(models.Model):
+class Citation(FrozenWithItsRound, models.Model):
     """Evidence for a process's assessment in a round: which act, which edition, which article."""
 
     assessment = models.ForeignKey(
@@ -582,11 +584,12 @@ class Citation(models.Model):
         return self.edition.valid_until < datetime.date(self.assessment.round.year, 12, 31)
 
     def clean(self) -> None:
+        super().clean()
         if self.edition_id and self.act_id and self.edition.act_id != self.act_id:
             raise ValidationError({"edition": _("This edition belongs to another act.")})
 
 
-class Recommendation(models.Model):
+class Recommendation(FrozenWithItsRound, models.Model):
     class Kind(models.TextChoices):
         RECOMMENDATION = "recommendation", _("recommendation")
         INTERNATIONAL_EXPERIENCE = "international_experience", _("international experience")
@@ -634,7 +637,7 @@ class Recommendation(models.Model):
         return self.text[:80]
 
 
-class DevelopmentInitiative(models.Model):
+class DevelopmentInitiative(FrozenWithItsRound, models.Model):
     """Whether initiatives exist to develop a process, and what support it needs."""
 
     class Status(models.TextChoices):
@@ -667,7 +670,7 @@ class DevelopmentInitiative(models.Model):
         return f"{self.round.year}: {self.process.code}"
 
 
-class PublishedFigure(models.Model):
+class PublishedFigure(FrozenWithItsRound, models.Model):
     """A figure as the round's publication printed it, kept beside what we compute."""
 
     class Kind(models.TextChoices):
@@ -780,7 +783,7 @@ class PublishedFigure(models.Model):
         return f"{self.get_kind_display()}: {self.value}"
 
 
-class ExpertRating(models.Model):
+class ExpertRating(FrozenWithItsRound, models.Model):
     """One expert's own rating; the panel's consensus (Rating) is set by its chair."""
 
     assessment = models.ForeignKey(
@@ -826,13 +829,14 @@ class ExpertRating(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.expert} / {self.assessment} / {self.dimension.code} = {self.value}"
+        return f"{self.expert} / {self.assessment} / {self.dimension.name} = {self.value}"
 
     def clean(self) -> None:
         validate_rating(self)
+        super().clean()
 
 
-class Panel(models.Model):
+class Panel(FrozenWithItsRound, models.Model):
     """An expert panel assigned to a round, optionally to some of its pairs only."""
 
     round = models.ForeignKey(
@@ -891,7 +895,7 @@ class PanelMembership(models.Model):
         return f"{self.user} ({self.get_role_display()}) in {self.panel}"
 
 
-class Thread(models.Model):
+class Thread(FrozenWithItsRound, models.Model):
     """A discussion of a process's assessment in a round, or of one of its ratings."""
 
     class Status(models.TextChoices):
@@ -944,7 +948,7 @@ class Thread(models.Model):
         return self.title
 
 
-class Comment(models.Model):
+class Comment(FrozenWithItsRound, models.Model):
     thread = models.ForeignKey(
         Thread, on_delete=models.CASCADE, related_name="comments", verbose_name=_("thread")
     )

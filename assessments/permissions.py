@@ -96,6 +96,16 @@ def is_staff_member(user: User) -> bool:
     )
 
 
+def may_use_admin(user: User) -> bool:
+    """The admin is for the roles that work in it: staff, chairs and experts (their group
+    gives the right; the "Staff status" checkbox still lets in an account set up by hand)."""
+    if not (user.is_authenticated and user.is_active):
+        return False
+    if user.is_superuser or user.is_staff:
+        return True
+    return any(_in_group(user, name) for name in (STAFF, CHAIR, EXPERT))
+
+
 def seats(user: User) -> PanelMembershipQuerySet:
     """The user's seats on panels; none for the anonymous and the deactivated."""
     if not (user.is_authenticated and user.is_active):
@@ -348,6 +358,19 @@ def editable_assessments(
     return rows.covered_by(seats(user))
 
 
+def chaired_assessments(
+    user: User, rows: QuerySet[ProcessAssessment] | None = None
+) -> QuerySet[ProcessAssessment]:
+    """Assessments whose consensus the user sets: those of the pairs her panel covers where
+    she is its chair (staff: every one); published rounds' too, shown read-only."""
+    rows = ProcessAssessment.objects.all() if rows is None else rows
+    if is_staff_member(user):
+        return rows
+    if not user.is_authenticated:
+        return rows.none()
+    return rows.covered_by(seats(user).filter(role=PanelMembership.Role.CHAIR))
+
+
 # --- predicates: what a user may do with one object ------------------------------------------
 
 
@@ -366,6 +389,16 @@ def panel_role(user: User, assessment: ProcessAssessment) -> str | None:
     if PanelMembership.Role.EXPERT in roles:
         return PanelMembership.Role.EXPERT
     return None
+
+
+def can_contribute(user: User) -> bool:
+    """Whether the user's role writes at all: staff, chairs and panel members (API readers
+    and the public only read). Which rows she may write is for the predicates below."""
+    if is_staff_member(user):
+        return True
+    return bool(user.is_authenticated and user.is_active) and (
+        _in_group(user, CHAIR) or _in_group(user, EXPERT)
+    )
 
 
 def can_view_round(user: User, round_: Round) -> bool:
@@ -412,6 +445,13 @@ def can_resolve(user: User, thread: Thread) -> bool:
         or thread.created_by_id == getattr(user, "pk", None)
         or panel_role(user, thread.assessment) == "chair"
     )
+
+
+def can_chair_round(user: User, round_: Round) -> bool:
+    """The chair's view of a round: staff, and whoever chairs one of its panels."""
+    if is_staff_member(user):
+        return True
+    return seats(user).filter(panel__round=round_, role=PanelMembership.Role.CHAIR).exists()
 
 
 def can_manage_rounds(user: User) -> bool:

@@ -18,10 +18,11 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from .freeze import FrozenWithItsRound
 from .models import Dimension, Pair, Process, ProcessAssessment, Round, Subject
 
 
-class Passage(models.Model):
+class Passage(FrozenWithItsRound, models.Model):
     class Kind(models.TextChoices):
         SECTION_TEXT = "section_text", _("text of a section")
         MODEL = "model", _("model of accountability systems")
@@ -61,7 +62,7 @@ class Passage(models.Model):
         return f"{self.section}: {self.text[:60]}"
 
 
-class PrintedName(models.Model):
+class PrintedName(FrozenWithItsRound, models.Model):
     """A process's or a subject's name as one place printed it: kept, never tidied."""
 
     class Place(models.TextChoices):
@@ -141,7 +142,7 @@ class ProcessLink(models.Model):
         return f"{self.process} = {self.other}"
 
 
-class JustificationFlag(models.Model):
+class JustificationFlag(FrozenWithItsRound, models.Model):
     """A justification that reads against its rating: a question for the panel."""
 
     assessment = models.ForeignKey(

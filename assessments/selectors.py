@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
 from functools import cached_property
@@ -166,6 +166,16 @@ class RoundReport:
     names: dict[str, dict[str, str]]
     method: scoring.Method
     ratings: dict[str, dict[str, int]]
+    items: list[scoring.ProcessInput] = field(default_factory=list)
+
+    @cached_property
+    def uncertainty(self) -> tuple[scoring.RoundAgreement, scoring.RoundIntervals]:
+        """Agreement and intervals from the experts' own ratings (one query, when asked)."""
+        experts = round_expert_ratings(self.round)
+        return (
+            scoring.round_agreement(self.method, self.items, experts),
+            scoring.round_intervals(self.method, self.items, experts),
+        )
 
     @cached_property
     def inputs(self) -> ReviewInputs:
@@ -193,9 +203,15 @@ class RoundReport:
             return {}
         return dict(LegalAct.objects.filter(code__in=codes).values_list("code", "title"))
 
-    def as_dict(self, *, with_findings: bool = True) -> dict[str, Any]:
-        """The report as JSON-ready data; `with_findings=False` leaves out the findings."""
-        return report_as_dict(self, with_findings=with_findings)
+    def as_dict(
+        self, *, with_findings: bool = True, with_uncertainty: bool = False
+    ) -> dict[str, Any]:
+        """The report as JSON-ready data; `with_findings=False` leaves out the findings;
+        `with_uncertainty=True` adds each figure's interval and the experts' agreement."""
+        data = report_as_dict(self, with_findings=with_findings)
+        if with_uncertainty:
+            add_uncertainty(data, self)
+        return data
 
 
 def round_report(round_: Round) -> RoundReport:
@@ -204,7 +220,12 @@ def round_report(round_: Round) -> RoundReport:
     ratings = round_ratings(round_)
     report = scoring.compare(scores, printed_figures(round_), ratings)
     return RoundReport(
-        round=round_, report=report, names=_names(round_), method=method, ratings=ratings
+        round=round_,
+        report=report,
+        names=_names(round_),
+        method=method,
+        ratings=ratings,
+        items=inputs,
     )
 
 
@@ -338,6 +359,142 @@ def round_uncertainty(round_: Round) -> tuple[scoring.RoundAgreement, scoring.Ro
         scoring.round_agreement(method, inputs, ratings),
         scoring.round_intervals(method, inputs, ratings),
     )
+
+
+def interval_note(interval: scoring.Interval) -> str:
+    """Why a figure has no interval, in words ("" when it has one)."""
+    if interval.status == scoring.NO_EXPERT_RATINGS:
+        return _(
+            "No interval: the round was rated by its panel's consensus alone, without the "
+            "experts' own ratings."
+        )
+    if interval.status == scoring.TOO_FEW:
+        return ngettext(
+            "No interval: too few expert ratings (%(n)s expert rated a pair it depends on; "
+            "it takes two).",
+            "No interval: too few expert ratings (%(n)s experts rated a pair it depends on; "
+            "it takes two).",
+            interval.experts,
+        ) % {"n": interval.experts}
+    return ""
+
+
+def interval_text(interval: scoring.Interval | None) -> str:
+    """ "45–60%" (whole percent, as the figures are printed), or "" when there is none."""
+    if interval is None or not interval.computed or interval.low is None:
+        return ""
+    low, high = scoring.percent(interval.low), scoring.percent(interval.high)
+    return f"{low}%" if low == high else f"{low}–{high}%"
+
+
+def agreement_note(agreement: scoring.Agreement) -> str:
+    """Agreement in words: alpha and the plain count, or why alpha is not computed."""
+    if agreement.status == scoring.NO_EXPERT_RATINGS:
+        return _("No expert ratings: the round was rated by its panel's consensus alone.")
+    unanimous = ngettext(
+        "every expert rated alike %(same)s of %(n)s process rating",
+        "every expert rated alike %(same)s of %(n)s process ratings",
+        agreement.units,
+    ) % {"same": agreement.unanimous, "n": agreement.units}
+    if agreement.status == scoring.TOO_FEW:
+        return _("Too few expert ratings to measure agreement (%(unanimous)s).") % {
+            "unanimous": unanimous
+        }
+    if agreement.status == scoring.NO_VARIATION:
+        return _("Full agreement: %(unanimous)s.") % {"unanimous": unanimous}
+    return _("Krippendorff's alpha %(alpha)s; %(unanimous)s.") % {
+        "alpha": alpha_text(agreement.alpha),
+        "unanimous": unanimous,
+    }
+
+
+def alpha_text(alpha: Fraction | None) -> str:
+    return "–" if alpha is None else f"{float(alpha):.2f}"
+
+
+def _interval_dict(interval: scoring.Interval) -> dict[str, Any]:
+    return {
+        "status": interval.status,
+        "low": _pct(interval.low),
+        "high": _pct(interval.high),
+        "experts": interval.experts,
+        "exact": interval.exact if interval.computed else None,
+        "text": interval_text(interval),
+        "note": interval_note(interval),
+    }
+
+
+def _agreement_dict(agreement: scoring.Agreement) -> dict[str, Any]:
+    return {
+        "status": agreement.status,
+        "alpha": None if agreement.alpha is None else round(float(agreement.alpha), 4),
+        "units": agreement.units,
+        "unanimous": agreement.unanimous,
+        "experts": agreement.experts,
+        "note": agreement_note(agreement),
+    }
+
+
+def add_uncertainty(data: dict[str, Any], rr: RoundReport) -> None:
+    """Each figure's interval beside it, and how much the experts agree, into a report dict.
+
+    Aggregates only: alpha and counts per round, pair, dimension and process. How each
+    expert rated, and the split on one process and dimension, stay with the panel
+    (docs/workflow.md, "Who sees what").
+    """
+    agreement, intervals = rr.uncertainty
+    level = intervals.level
+    for entry in data["pairs"]:
+        entry["interval"] = _interval_dict(intervals.pairs[entry["pair"]])
+    for entry in data["dimensions"]:
+        found = intervals.dimensions.get(entry["dimension"])
+        entry["interval"] = _interval_dict(found) if found else None
+    for entry in data["principals"]:
+        entry["interval"] = _interval_dict(intervals.principals[entry["principal"]])
+    data["overall_interval"] = _interval_dict(intervals.overall)
+    names = rr.names
+    data["uncertainty"] = {
+        "level": float(level),
+        "expert_ratings": agreement.overall.status != scoring.NO_EXPERT_RATINGS,
+        "note": uncertainty_note(agreement.overall),
+        "agreement": {
+            "measurement": agreement.overall.level,
+            "overall": _agreement_dict(agreement.overall),
+            "pairs": [
+                {"pair": code, "name": names["pair"].get(code, code), **_agreement_dict(a)}
+                for code, a in agreement.pairs.items()
+            ],
+            "dimensions": [
+                {
+                    "dimension": code,
+                    "name": names["dimension"].get(code, code),
+                    **_agreement_dict(a),
+                }
+                for code, a in agreement.dimensions.items()
+            ],
+            "processes": [
+                {
+                    "process": code,
+                    "name": names["process"].get(code, code),
+                    **_agreement_dict(a),
+                }
+                for code, a in agreement.processes.items()
+            ],
+        },
+    }
+
+
+def uncertainty_note(overall: scoring.Agreement) -> str:
+    """One sentence on what the intervals are, or why a round has none."""
+    if overall.status == scoring.NO_EXPERT_RATINGS:
+        return _(
+            "This round was rated by its panel's consensus alone; the experts' own ratings "
+            "were not kept, so its figures carry no interval and no measure of agreement."
+        )
+    return _(
+        "Each interval is the central %(level)s%% of the figure over every panel that could "
+        "have been drawn from the experts who rated it (resampling experts within each pair)."
+    ) % {"level": scoring.percent(scoring.INTERVAL_LEVEL)}
 
 
 def _measures(kind: str, key: tuple[str, ...], names: dict[str, dict[str, str]]) -> str:
@@ -608,6 +765,87 @@ def round_disagreements(
         for key, split in counts.items()
         if len(split) > 1
     }
+
+
+@dataclass(frozen=True)
+class RatingSplit:
+    """How a panel's experts rated one process on one dimension, in plain shares."""
+
+    assessment_id: int
+    dimension_id: int
+    process: str  # the process as the round worded it
+    dimension: str  # the dimension's name
+    split: scoring.UnitSplit
+    labels: dict[int, str]
+
+    @property
+    def disagreement(self) -> Fraction:
+        """Share of experts outside the most common rating: 0 unanimous, ½ an even split."""
+        return self.split.disagreement
+
+    @property
+    def text(self) -> str:
+        """ "3 of 4 experts: present; 1: absent", most common rating first."""
+        value, count = self.split.modal
+        rest = sorted(
+            ((v, n) for v, n in self.split.counts.items() if v != value), key=lambda vn: -vn[1]
+        )
+        first = _("%(count)s of %(experts)s experts: %(label)s") % {
+            "count": count,
+            "experts": self.split.experts,
+            "label": self.labels.get(value, value),
+        }
+        return "; ".join([first, *(f"{n}: {self.labels.get(v, v)}" for v, n in rest)])
+
+
+def rating_splits(
+    round_: Round, expert_ratings: QuerySet[ExpertRating] | None = None
+) -> dict[tuple[int, int], RatingSplit]:
+    """(assessment id, dimension id) → how its experts split, for every rating two experts
+    or more rated; `expert_ratings` narrows it to what the reader may see (permissions.py).
+    The chair's sheet sorts by `.disagreement`; the round's overview lists the largest."""
+    labels = dict(round_.methodology.scale_levels.values_list("value", "label"))
+    if expert_ratings is None:
+        expert_ratings = ExpertRating.objects.all()
+    rows = (
+        expert_ratings.filter(assessment__round=round_)
+        .values_list("assessment_id", "dimension_id", "value")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    counts: dict[tuple[int, int], dict[int, int]] = defaultdict(dict)
+    for assessment, dimension, value, n in rows:
+        counts[assessment, dimension][value] = n
+    if not counts:
+        return {}
+    titles = dict(
+        ProcessAssessment.objects.filter(pk__in={a for a, _d in counts}).values_list("pk", "title")
+    )
+    dimensions = dict(
+        Dimension.objects.filter(methodology=round_.methodology_id).values_list("pk", "name")
+    )
+    return {
+        key: RatingSplit(
+            key[0],
+            key[1],
+            titles.get(key[0], ""),
+            dimensions.get(key[1], ""),
+            scoring.UnitSplit(split),
+            labels,
+        )
+        for key, split in counts.items()
+        if sum(split.values()) >= 2
+    }
+
+
+def largest_splits(
+    round_: Round, expert_ratings: QuerySet[ExpertRating] | None = None, limit: int = 10
+) -> list[RatingSplit]:
+    """Where the panel split most: the ratings with the largest share of experts outside
+    the most common rating, largest first (unanimous ones left out)."""
+    splits = [s for s in rating_splits(round_, expert_ratings).values() if not s.split.unanimous]
+    splits.sort(key=lambda s: (-s.disagreement, -s.split.experts, s.process, s.dimension))
+    return splits[:limit]
 
 
 def rating_history(rating: Rating) -> list[dict[str, Any]]:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
@@ -24,6 +25,7 @@ from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
 from . import permissions
+from .domain_errors import DomainError, RoundFrozen
 from .models import (
     Citation,
     Comment,
@@ -46,23 +48,8 @@ from .models import (
 LANGS = [code for code, _name in settings.LANGUAGES]
 
 
-class DomainError(Exception):
-    """A refused change, with a message for the person who asked for it."""
-
-    code = "invalid"
-
-    def __init__(self, message: str, *, errors: Mapping[str, list[str]] | None = None):
-        super().__init__(message)
-        self.message = message
-        self.errors = dict(errors or {})
-
-
 class NotAllowed(DomainError):
     code = "not_allowed"
-
-
-class RoundFrozen(DomainError):
-    code = "round_frozen"
 
 
 class InvalidInput(DomainError):
@@ -110,13 +97,7 @@ def _reason(reason: str | None) -> str:
 
 def _ensure_open(round_: Round) -> None:
     if round_.is_frozen:
-        raise RoundFrozen(
-            _(
-                "Round %(year)s (version %(version)s) is published and cannot change; "
-                "corrections are published as errata."
-            )
-            % {"year": round_.year, "version": round_.version}
-        )
+        raise RoundFrozen.of(year=round_.year, version=round_.version)
 
 
 def _allow(allowed: bool, message: str) -> None:
@@ -143,22 +124,28 @@ def _check_revision(obj, expected: int | None, fields: Iterable[str]) -> None:
         )
     if int(expected) != obj.revision:
         by, at = _last_change(obj)
-        raise StaleWrite(
-            _(
+        if int(expected) == 0:  # the caller meant to create it (revision 0: no row yet)
+            message = _(
+                "This exists already (revision %(now)s, last changed by %(by)s). Nothing "
+                "was saved: review it, and change it if you still need to."
+            )
+        else:
+            message = _(
                 "Someone else changed this since you opened it (now revision %(now)s, "
                 "yours %(yours)s; last changed by %(by)s). Nothing was saved: "
                 "review their change and try again."
             )
-            % {"now": obj.revision, "yours": expected, "by": by or _("an unknown user")},
+        raise StaleWrite(
+            message % {"now": obj.revision, "yours": expected, "by": by or _("an unknown user")},
             current=_snapshot(obj, fields),
             changed_by=by,
             changed_at=at,
         )
 
 
-def _save(obj, *, actor, reason: str, bump: bool = True) -> None:
+def _save(obj, *, actor, reason: str, bump: bool = True, exclude: Iterable[str] = ()) -> None:
     try:
-        obj.full_clean()
+        obj.full_clean(exclude=list(exclude) or None)
     except ValidationError as exc:
         errors = exc.message_dict
         raise InvalidInput(
@@ -231,10 +218,15 @@ def _write_rating(
         _set_texts(row, "justification", justification)
         try:
             with transaction.atomic():
-                _save(row, actor=actor, reason=reason)
+                # The uniqueness of (assessment, dimension[, expert]) is left to the database:
+                # checked here, a concurrent creator's row would read as bad input (400)
+                # instead of the lost race it is (412 with her row, below).
+                _save(row, actor=actor, reason=reason, exclude=("dimension",))
         except IntegrityError as exc:
             # Someone created it between our read and our insert.
-            current = model.objects.get(**lookup)
+            current = model.objects.filter(**lookup).first()
+            if current is None:
+                raise
             by, at = _last_change(current)
             raise StaleWrite(
                 _("Someone else rated this at the same moment; nothing was saved."),
@@ -338,6 +330,74 @@ def restore_rating(*, actor, rating: Rating, history_id: int, reason: str) -> Ra
         % {"date": record.history_date.strftime("%Y-%m-%d %H:%M"), "reason": _reason(reason)},
         expected_revision=Rating.objects.get(pk=rating.pk).revision,
     )
+
+
+def confirm_ratings(
+    *,
+    actor,
+    ratings: Iterable[Rating],
+    reason: str,
+    expected_revisions: Mapping[int, int] | None = None,
+) -> list[Rating]:
+    """Confirm carried-over consensus ratings as re-examined, all with one reason.
+
+    The value and justification stay; `carried_over` goes to False and each rating gets
+    its own history entry (who, when, this reason). All or nothing: one rating the actor
+    may not confirm, one in a published round, or one changed since the caller read it
+    (`expected_revisions`: {rating id: revision seen}) refuses the whole selection. A
+    caller that reads and confirms in one go (the command) passes no revisions: what is
+    locked here is what gets confirmed. Ratings already confirmed are left as they are.
+    """
+    reason = _reason(reason)
+    ids = sorted({r.pk for r in ratings})
+    if not ids:
+        raise InvalidInput(
+            _("Choose at least one rating to confirm."), errors={"ratings": [_("Required.")]}
+        )
+    with transaction.atomic():
+        # Locked in id order, so two bulk confirms of overlapping selections cannot deadlock.
+        rows = list(
+            Rating.objects.select_for_update(of=("self",))
+            .filter(pk__in=ids)
+            .select_related("assessment__round__methodology", "assessment__process", "dimension")
+            .order_by("pk")
+        )
+        if len(rows) != len(ids):
+            raise InvalidInput(_("Some of the chosen ratings no longer exist; nothing was saved."))
+        for round_ in {r.assessment.round_id: r.assessment.round for r in rows}.values():
+            _ensure_open(round_)
+        allowed: dict[int, bool] = {}
+        for row in rows:
+            a = row.assessment
+            if a.pk not in allowed:
+                allowed[a.pk] = permissions.can_set_consensus(actor, a)
+            _allow(
+                allowed[a.pk],
+                _(
+                    "Only the chair of a panel covering %(process)s may confirm its ratings; "
+                    "nothing was saved."
+                )
+                % {"process": a.title},
+            )
+            if expected_revisions is not None:
+                if row.pk not in expected_revisions:
+                    raise PreconditionRequired(
+                        _("Say which revision of each rating you confirm; nothing was saved.")
+                    )
+                try:
+                    _check_revision(row, expected_revisions[row.pk], RATING_FIELDS)
+                except StaleWrite as exc:
+                    exc.message = f"{a.title}, {row.dimension}: {exc.message}"
+                    exc.args = (exc.message,)
+                    raise
+        confirmed = []
+        for row in rows:
+            if not row.carried_over:
+                continue
+            row.carried_over = False
+            _save(row, actor=actor, reason=reason)
+            confirmed.append(row)
+        return confirmed
 
 
 def rating_disagreements(assessment_ids: Iterable[int]) -> dict[tuple[int, int], dict[int, int]]:
@@ -588,35 +648,79 @@ def transition_round(*, actor, round_: Round, to: str, reason: str) -> Round:
         return row
 
 
-def publication_problems(round_: Round) -> tuple[list[str], int]:
-    """What stands in the way of publishing: missing or unconfirmed ratings; and open threads."""
-    problems = []
+@dataclass(frozen=True)
+class Blocker:
+    """One thing that stands in the way of publishing, said in words, with where it is."""
+
+    kind: str  # "empty", "carried", "missing" or "thread"
+    message: str
+    assessment_id: int | None = None
+    dimension_id: int | None = None
+    thread_id: int | None = None
+
+
+def publication_checklist(round_: Round) -> list[Blocker]:
+    """Every blocker of publishing a round, in the order of the study: per process its
+    carried-over ratings and missing ones, then each open discussion thread."""
     dimensions = list(round_.methodology.dimensions.all())
-    assessments = (
+    assessments = list(
         ProcessAssessment.objects.for_round(round_)
-        .annotate(
-            rated=Count("ratings", filter=Q(ratings__carried_over=False), distinct=True),
-            carried=Count("ratings", filter=Q(ratings__carried_over=True), distinct=True),
-        )
-        .select_related("process")
+        .select_related("process__pair")
+        .prefetch_related("ratings")
+        .order_by("process__pair__position", "position", "pk")
     )
     if not assessments:
-        problems.append(_("The round has no processes."))
+        return [Blocker("empty", _("The round has no processes."))]
+    blockers = []
     for a in assessments:
-        if a.carried:
-            problems.append(
-                _("%(process)s: %(n)s rating(s) carried over and not re-examined.")
-                % {"process": a.process.code, "n": a.carried}
+        ratings = {r.dimension_id: r for r in a.ratings.all()}
+        carried = [d for d in dimensions if d.pk in ratings and ratings[d.pk].carried_over]
+        missing = [d for d in dimensions if d.pk not in ratings]
+        if carried:
+            blockers.append(
+                Blocker(
+                    "carried",
+                    _("%(process)s: carried over and not re-examined on %(dimensions)s.")
+                    % {"process": a.title, "dimensions": ", ".join(d.name for d in carried)},
+                    assessment_id=a.pk,
+                    dimension_id=carried[0].pk,
+                )
             )
-        elif a.rated < len(dimensions):
-            problems.append(
-                _("%(process)s: a consensus rating is missing on %(n)s dimension(s).")
-                % {"process": a.process.code, "n": len(dimensions) - a.rated}
+        if missing:
+            blockers.append(
+                Blocker(
+                    "missing",
+                    _("%(process)s: no consensus rating on %(dimensions)s.")
+                    % {"process": a.title, "dimensions": ", ".join(d.name for d in missing)},
+                    assessment_id=a.pk,
+                    dimension_id=missing[0].pk,
+                )
             )
-    open_threads = Thread.objects.filter(
-        assessment__round=round_, status=Thread.Status.OPEN
-    ).count()
-    return problems, open_threads
+    threads = (
+        Thread.objects.filter(assessment__round=round_, status=Thread.Status.OPEN)
+        .select_related("assessment")
+        .order_by("created_at", "pk")
+    )
+    for t in threads:
+        blockers.append(
+            Blocker(
+                "thread",
+                _("Open discussion on %(process)s: “%(title)s”.")
+                % {"process": t.assessment.title, "title": t.title},
+                assessment_id=t.assessment_id,
+                dimension_id=t.dimension_id,
+                thread_id=t.pk,
+            )
+        )
+    return blockers
+
+
+def publication_problems(round_: Round) -> tuple[list[str], int]:
+    """What stands in the way of publishing: missing or unconfirmed ratings, in words; and
+    how many discussion threads are open (staff may publish over them)."""
+    checklist = publication_checklist(round_)
+    problems = [b.message for b in checklist if b.kind != "thread"]
+    return problems, sum(1 for b in checklist if b.kind == "thread")
 
 
 def publish_round(

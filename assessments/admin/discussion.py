@@ -107,14 +107,22 @@ class ThreadAdmin(ServiceAdminMixin, VisibleRowsMixin, FrozenRoundMixin, admin.M
             obj.pk = thread.pk
 
     def save_formset(self, request, form, formset, change):
+        """A reply is a new comment through services.reply; what was said is never edited.
+
+        The lists Django's formset.save() would fill are filled here, as the change
+        message reads them.
+        """
+        formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
         for f in formset.forms:
             if f.instance.pk is None and f.cleaned_data.get("body"):
-                services.reply(
+                comment = services.reply(
                     actor=request.user,
                     thread=form.instance,
                     body=f.cleaned_data["body"],
                     parent=f.cleaned_data.get("parent"),
                 )
+                formset.new_objects.append(comment)
+                f.instance = comment
 
     @admin.action(description=_("Mark as resolved"))
     def resolve(self, request, queryset):

@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from ..models import Citation, ExpertRating, ProcessAssessment, Rating, Round
+from .workspace.common import person, scale, value_label, when
 
 
 class ReasonMixin(forms.Form):
@@ -36,29 +37,33 @@ class ReasonMixin(forms.Form):
 
 
 def stale_message(current, expected: int) -> str:
+    """Whose change came first, when (local time), why, and what the row says now."""
     record = current.history.order_by("-history_date").select_related("history_user").first()
     params = {
-        "who": str(record.history_user) if record and record.history_user else _("someone"),
-        "when": record.history_date.strftime("%Y-%m-%d %H:%M") if record else "",
-        "now": current.revision,
-        "yours": expected,
-        "reason": record.history_change_reason if record else "",
+        "who": person(record.history_user) if record and record.history_user else _("someone"),
+        "when": when(record.history_date) if record else "",
+        "reason": (record.history_change_reason if record else "") or "—",
     }
-    if getattr(current, "value", None) is not None:
+    if getattr(current, "value", None) is not None and hasattr(current, "assessment"):
+        levels = scale(current.assessment.round.methodology)
         return str(
             _(
-                "Someone else saved this after you opened it: %(who)s at %(when)s "
-                "(revision %(now)s; you edited revision %(yours)s), saying: “%(reason)s”. "
-                "Its value is now %(value)s. Nothing was saved. Reload the page to see "
-                "their change, then edit again."
+                "Someone else saved this after you opened it: %(who)s at %(when)s, "
+                "saying: “%(reason)s”. It now reads: %(value)s — “%(text)s”. Nothing was "
+                "saved, and what you typed is still here: copy what you need, reload the "
+                "page to see their change, then edit again."
             )
-            % {**params, "value": current.value}
+            % {
+                **params,
+                "value": value_label(levels, current.value),
+                "text": current.justification or "—",
+            }
         )
     return str(
         _(
-            "Someone else saved this after you opened it: %(who)s at %(when)s "
-            "(revision %(now)s; you edited revision %(yours)s), saying: “%(reason)s”. "
-            "Nothing was saved. Reload the page to see their change, then edit again."
+            "Someone else saved this after you opened it: %(who)s at %(when)s, saying: "
+            "“%(reason)s”. Nothing was saved, and what you typed is still here: copy what "
+            "you need, reload the page to see their change, then edit again."
         )
         % params
     )

@@ -6,11 +6,11 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
-from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
+from django.http import Http404, HttpResponseNotAllowed
 from django.utils.translation import gettext as _
 
 from .. import permissions, services
@@ -124,6 +124,11 @@ class VisibleRowsMixin:
         return queryset, may_have_duplicates
 
 
+def _answering_frozen(request) -> bool:
+    """Whether the page is being shown again to refuse a save into a published round."""
+    return getattr(request, "_answering_frozen", False)
+
+
 class FrozenRoundMixin:
     """Objects of a published round are read-only here (the services refuse writes too)."""
 
@@ -135,7 +140,7 @@ class FrozenRoundMixin:
         return obj
 
     def has_change_permission(self, request, obj=None):
-        if obj is not None and self._round_of(obj).is_frozen:
+        if obj is not None and self._round_of(obj).is_frozen and not _answering_frozen(request):
             return False
         return super().has_change_permission(request, obj)
 
@@ -158,10 +163,12 @@ class FrozenInlineMixin:
         return obj.is_frozen
 
     def has_add_permission(self, request, obj=None):
-        return not self._frozen(obj) and super().has_add_permission(request, obj)
+        frozen = self._frozen(obj) and not _answering_frozen(request)
+        return not frozen and super().has_add_permission(request, obj)
 
     def has_change_permission(self, request, obj=None):
-        return not self._frozen(obj) and super().has_change_permission(request, obj)
+        frozen = self._frozen(obj) and not _answering_frozen(request)
+        return not frozen and super().has_change_permission(request, obj)
 
     def has_delete_permission(self, request, obj=None):
         return not self._frozen(obj) and super().has_delete_permission(request, obj)
@@ -170,16 +177,69 @@ class FrozenInlineMixin:
 class ServiceAdminMixin:
     """Admin pages whose saves call services: a refused change is shown, not a 500.
 
-    The change form runs in one transaction; a DomainError raised by a service
-    rolls all of it back, and the user is sent back to the page with the reason.
+    The change form runs in one transaction. A DomainError raised by a service (a stale
+    row, a round published meanwhile, a role that may not) rolls all of it back; the
+    page is then shown again from what the user sent, with the reason on the form, so
+    nothing she typed is lost and nothing is written.
     """
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        if request.method == "POST" and object_id is not None:
+            self._refuse_if_published(request, object_id)
         try:
             return super().changeform_view(request, object_id, form_url, extra_context)
         except services.DomainError as exc:
-            self.message_user(request, exc.message, messages.ERROR)
-            return HttpResponseRedirect(request.get_full_path())
+            if request.method != "POST":
+                raise
+            request._service_refusal = exc
+            return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def construct_change_message(self, request, form, formsets, add=False):
+        # The reason is kept in the history with the change; it is not a changed field.
+        form.__dict__["changed_data"] = [
+            name for name in form.changed_data if name not in ("reason", "expected_revision")
+        ]
+        return super().construct_change_message(request, form, formsets, add)
+
+    def _refuse_if_published(self, request, object_id) -> None:
+        """A save sent to a round published since the page was opened: answered on the page
+        (the form as she filled it, with the reason), not with a 403 that loses her text.
+
+        Only the freeze is waived for showing the page; the form then refuses to save.
+        """
+        obj = self.get_object(request, unquote(object_id))
+        if obj is None:
+            return
+        round_ = obj if isinstance(obj, Round) else self._round_of(obj)
+        if not round_.is_frozen:
+            return
+        request._answering_frozen = True
+        if not self.has_change_permission(request, obj):
+            request._answering_frozen = False  # not hers to change anyway: Django's 403
+            return
+        try:
+            services._ensure_open(round_)
+        except services.RoundFrozen as exc:
+            request._service_refusal = exc
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        refusal = getattr(request, "_service_refusal", None)
+        if refusal is None:
+            return form
+
+        class Refused(form):
+            def clean(self):
+                super().clean()
+                # The second pass only shows the page: refuse it with the service's reason.
+                for field, errors in refusal.errors.items():
+                    if field in self.fields:
+                        for error in errors:
+                            self.add_error(field, error)
+                raise ValidationError(refusal.message, code=refusal.code)
+
+        Refused.__name__ = form.__name__
+        return Refused
 
     def get_fields(self, request, obj=None):
         fields = list(super().get_fields(request, obj))

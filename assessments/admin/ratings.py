@@ -26,6 +26,7 @@ from ..models import (
     Rating,
     Thread,
 )
+from . import history
 from .forms import (
     AssessmentForm,
     CitationForm,
@@ -248,58 +249,101 @@ class ProcessAssessmentAdmin(
             obj.revision = updated.revision
 
     def save_formset(self, request, form, formset, change):
-        reason = form.cleaned_data["reason"]
-        assessment = form.instance
+        """Each inline row through its service, with the page's reason and the row's revision.
+
+        Django's own formset.save() would write past the services (no reason, no revision
+        check, no role check); the lists it would fill (new, changed, deleted objects) are
+        filled here instead, as the change message reads them.
+        """
+        formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
         if formset.model is Rating:
-            for f in formset.forms:
-                if not f.has_changed() or not f.cleaned_data:
-                    continue
-                services.set_consensus(
-                    actor=request.user,
-                    assessment=assessment,
-                    dimension=f.cleaned_data["dimension"],
-                    value=f.cleaned_data["value"],
-                    justification=f.cleaned_data.get("justification"),
-                    reason=reason,
-                    expected_revision=f.cleaned_data.get("expected_revision"),
-                )
+            self._save_ratings(request, form, formset)
         elif formset.model is Citation:
-            for f in formset.forms:
-                if not f.cleaned_data:
-                    continue
-                data = f.cleaned_data
-                if data.get("DELETE") and f.instance.pk:
-                    services.remove_citation(
-                        actor=request.user,
-                        citation=f.instance,
-                        reason=reason,
-                        expected_revision=data.get("expected_revision"),
-                    )
-                elif not f.instance.pk and f.has_changed():
-                    citation = services.add_citation(
-                        actor=request.user,
-                        assessment=assessment,
-                        act=data["act"],
-                        edition=data.get("edition"),
-                        article=data.get("article", ""),
-                        part=data.get("part", ""),
-                        dimension=data.get("dimension"),
-                        note={lang: data.get(f"note_{lang}", "") for lang in services.LANGS},
-                        reason=reason,
-                    )
-                    f.instance = citation
-                elif f.instance.pk and f.has_changed():
-                    services.update_citation(
-                        actor=request.user,
-                        citation=f.instance,
-                        changes={
-                            k: data[k] for k in f.changed_data if k in services.CITATION_FIELDS
-                        },
-                        reason=reason,
-                        expected_revision=data.get("expected_revision"),
-                    )
+            self._save_citations(request, form, formset)
         else:
             super().save_formset(request, form, formset, change)
+
+    def _save_ratings(self, request, form, formset) -> None:
+        for f in formset.forms:
+            changed = [name for name in f.changed_data if name != "expected_revision"]
+            if not changed or not f.cleaned_data:
+                continue
+            data = f.cleaned_data
+            rating = services.set_consensus(
+                actor=request.user,
+                assessment=form.instance,
+                dimension=data["dimension"],
+                value=data["value"],
+                justification=_texts(data, "justification"),
+                reason=form.cleaned_data["reason"],
+                expected_revision=data.get("expected_revision") if f.instance.pk else None,
+            )
+            if f.instance.pk:
+                formset.changed_objects.append((rating, changed))
+            else:
+                formset.new_objects.append(rating)
+            f.instance = rating
+
+    def _save_citations(self, request, form, formset) -> None:
+        reason = form.cleaned_data["reason"]
+        for f in formset.forms:
+            data = f.cleaned_data
+            if not data:
+                continue
+            changed = [name for name in f.changed_data if name != "expected_revision"]
+            if data.get("DELETE") and f.instance.pk:
+                services.remove_citation(
+                    actor=request.user,
+                    citation=f.instance,
+                    reason=reason,
+                    expected_revision=data.get("expected_revision"),
+                )
+                formset.deleted_objects.append(f.instance)
+            elif data.get("DELETE"):
+                continue  # a new row the user removed again before saving
+            elif not f.instance.pk and changed:
+                citation = services.add_citation(
+                    actor=request.user,
+                    assessment=form.instance,
+                    act=data["act"],
+                    edition=data.get("edition"),
+                    article=data.get("article", ""),
+                    part=data.get("part", ""),
+                    dimension=data.get("dimension"),
+                    note=_texts(data, "note"),
+                    reason=reason,
+                )
+                formset.new_objects.append(citation)
+                f.instance = citation
+            elif f.instance.pk and changed:
+                citation = services.update_citation(
+                    actor=request.user,
+                    citation=f.instance,
+                    changes={k: data[k] for k in changed if k in services.CITATION_FIELDS},
+                    reason=reason,
+                    expected_revision=data.get("expected_revision"),
+                )
+                formset.changed_objects.append((citation, changed))
+
+
+RATING_HISTORY_FIELDS = [
+    "value",
+    *(f"justification_{lang}" for lang in services.LANGS),
+    "carried_over",
+]
+
+
+def _texts(data: dict, name: str) -> dict[str, str]:
+    """A translated field's texts from a form's cleaned data ({language: text}).
+
+    The forms show `justification_ky`, `_ru`, `_en` (modeltranslation), never the bare
+    `justification`: reading that one instead lost every typed justification.
+    """
+    return {
+        lang: data.get(f"{name}_{lang}") or ""
+        for lang in services.LANGS
+        if f"{name}_{lang}" in data
+    }
 
 
 @admin.register(Rating)
@@ -343,7 +387,7 @@ class RatingAdmin(
             assessment=obj.assessment,
             dimension=obj.dimension,
             value=form.cleaned_data["value"],
-            justification=form.cleaned_data.get("justification"),
+            justification=_texts(form.cleaned_data, "justification"),
             reason=form.cleaned_data["reason"],
             expected_revision=form.cleaned_data.get("expected_revision") if change else None,
         )
@@ -400,7 +444,7 @@ class RatingAdmin(
         extra_context = extra_context or {}
         rating = self.get_queryset(request).filter(pk=object_id).first()
         if rating is not None:
-            extra_context["changes"] = selectors.rating_history(rating)
+            extra_context["changes"] = history.versions(rating, RATING_HISTORY_FIELDS)
             extra_context["can_restore"] = (
                 not rating.assessment.round.is_frozen
                 and permissions.can_set_consensus(request.user, rating.assessment)
@@ -508,7 +552,7 @@ class CitationAdmin(
                 article=data.get("article", ""),
                 part=data.get("part", ""),
                 dimension=data.get("dimension"),
-                note={lang: data.get(f"note_{lang}", "") for lang in services.LANGS},
+                note=_texts(data, "note"),
                 reason=data["reason"],
             )
         obj.pk, obj.revision = updated.pk, updated.revision

@@ -29,6 +29,7 @@ from .forms import (
     LifecycleForm,
 )
 from .mixins import FrozenRoundMixin, ServiceAdminMixin, VisibleFilter, VisibleRowsMixin
+from .workspace import chair, staff
 
 # --- Rounds and their assessments --------------------------------------------
 
@@ -36,7 +37,8 @@ from .mixins import FrozenRoundMixin, ServiceAdminMixin, VisibleFilter, VisibleR
 class PanelMembershipInline(admin.TabularInline):
     model = PanelMembership
     extra = 1
-    autocomplete_fields = ["user"]
+    # A plain list of users, not the autocomplete: that asks the user admin, which is the
+    # superuser's, and answered staff "The results could not be loaded".
 
 
 @admin.register(Panel)
@@ -82,7 +84,7 @@ class RoundAdmin(ServiceAdminMixin, VisibleRowsMixin, SimpleHistoryAdmin, Transl
         return fields
 
     def has_change_permission(self, request, obj=None):
-        if obj is not None and obj.is_frozen:
+        if obj is not None and obj.is_frozen and not getattr(request, "_answering_frozen", False):
             return False
         return super().has_change_permission(request, obj)
 
@@ -90,6 +92,9 @@ class RoundAdmin(ServiceAdminMixin, VisibleRowsMixin, SimpleHistoryAdmin, Transl
         if obj is not None and obj.is_frozen:
             return False
         return super().has_delete_permission(request, obj)
+
+    def _round_of(self, obj):
+        return obj
 
     def save_model(self, request, obj, form, change):
         if change:
@@ -117,6 +122,10 @@ class RoundAdmin(ServiceAdminMixin, VisibleRowsMixin, SimpleHistoryAdmin, Transl
         if round_ is not None:
             extra_context.update(self._overview_context(request.user, round_))
             extra_context["lifecycle_actions"] = self._actions_for(request, round_)
+            if permissions.can_manage_rounds(request.user) and not round_.is_frozen:
+                extra_context["onboard_url"] = reverse("panel_staff:onboard", args=[round_.pk])
+            if permissions.can_chair_round(request.user, round_):
+                extra_context["chair_url"] = reverse("panel_chair:sheet", args=[round_.pk])
             # Charts and comparisons are drawn from every pair: not for a partial panel.
             extra_context["figures_visible"] = permissions.can_see_figures(request.user, round_)
             if extra_context["figures_visible"]:
@@ -132,16 +141,26 @@ class RoundAdmin(ServiceAdminMixin, VisibleRowsMixin, SimpleHistoryAdmin, Transl
         a member of a panel covering some pairs sees those pairs, their threads and their
         indices, and no figure computed from pairs she does not see."""
         whole = permissions.can_see_figures(user, round_)
-        report = selectors.round_report(round_).as_dict()
+        report = selectors.round_report(round_).as_dict(with_uncertainty=True)
+        expert_ratings = permissions.visible_expert_ratings(user)
         overview = selectors.round_overview(
             round_,
             assessments=permissions.visible_assessments(user),
-            expert_ratings=permissions.visible_expert_ratings(user),
+            expert_ratings=expert_ratings,
         )
         if not whole:
+            # A pair's interval and agreement come from that pair's experts alone: hers to
+            # see; the round's, the dimensions' and the principals' need every pair.
             pairs = {entry["pair"].code for entry in overview}
+            agreement = report["uncertainty"]["agreement"]
             report = {
                 "pairs": [p for p in report["pairs"] if p["pair"] in pairs],
+                "uncertainty": {
+                    "expert_ratings": report["uncertainty"]["expert_ratings"],
+                    "agreement": {
+                        "pairs": [a for a in agreement["pairs"] if a["pair"] in pairs],
+                    },
+                },
                 "partial": True,
             }
         threads = permissions.visible_threads(
@@ -150,6 +169,7 @@ class RoundAdmin(ServiceAdminMixin, VisibleRowsMixin, SimpleHistoryAdmin, Transl
         context = {
             "report": report,
             "overview": overview,
+            "largest_splits": selectors.largest_splits(round_, expert_ratings),
             "open_threads": list(
                 threads.select_related("assessment__process", "created_by", "dimension").order_by(
                     "created_at"
@@ -157,8 +177,11 @@ class RoundAdmin(ServiceAdminMixin, VisibleRowsMixin, SimpleHistoryAdmin, Transl
             ),
         }
         if whole and not round_.is_frozen:
-            problems, _open = services.publication_problems(round_)
-            context["publication_problems"] = problems
+            context["publication_problems"] = [
+                chair.blocker_link(round_, b)
+                for b in services.publication_checklist(round_)
+                if b.kind != "thread"  # listed with their links below
+            ]
         return context
 
     def _actions_for(self, request, round_: Round) -> list[tuple[str, str]]:
@@ -180,7 +203,11 @@ class RoundAdmin(ServiceAdminMixin, VisibleRowsMixin, SimpleHistoryAdmin, Transl
             raise Http404
         if not permissions.can_manage_rounds(request.user):
             raise PermissionDenied
-        form = LifecycleForm(request.POST or None, initial={"action": request.GET.get("action")})
+        form = LifecycleForm(
+            request.POST or None,
+            # The next round assesses the year after; staff change it if a year is skipped.
+            initial={"action": request.GET.get("action"), "year": round_.year + 1},
+        )
         action = request.POST.get("action") or request.GET.get("action")
         if action not in dict(LifecycleForm.ACTIONS):
             raise Http404
@@ -189,8 +216,12 @@ class RoundAdmin(ServiceAdminMixin, VisibleRowsMixin, SimpleHistoryAdmin, Transl
             try:
                 result = self._run_lifecycle(request.user, round_, data)
             except services.PublishBlocked as exc:
+                # Each blocker is listed above with its link; say here only what is not.
+                listed = {b.message for b in services.publication_checklist(round_)}
+                form.add_error(None, exc.message)
                 for problem in exc.problems:
-                    form.add_error(None, problem)
+                    if problem not in listed:
+                        form.add_error(None, problem)
             except services.DomainError as exc:
                 form.add_error(None, exc.message)
             else:
@@ -202,7 +233,9 @@ class RoundAdmin(ServiceAdminMixin, VisibleRowsMixin, SimpleHistoryAdmin, Transl
                 return HttpResponseRedirect(
                     reverse("admin:assessments_round_change", args=[result.pk])
                 )
-        problems, open_threads = services.publication_problems(round_)
+        checklist = services.publication_checklist(round_)
+        problems = [chair.blocker_link(round_, b) for b in checklist if b.kind != "thread"]
+        open_threads = sum(1 for b in checklist if b.kind == "thread")
         context = {
             **self.admin_site.each_context(request),
             "opts": self.model._meta,
@@ -212,6 +245,8 @@ class RoundAdmin(ServiceAdminMixin, VisibleRowsMixin, SimpleHistoryAdmin, Transl
             "action": action,
             "problems": problems if action == "publish" else [],
             "open_threads": open_threads,
+            "threads_url": reverse("panel_chair:sheet", args=[round_.pk]) + "?show=threads",
+            "carried": staff.carried_over(round_) if action == "next" else None,
         }
         return TemplateResponse(request, "admin/assessments/round/lifecycle.html", context)
 

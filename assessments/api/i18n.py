@@ -1,4 +1,7 @@
-"""Which language an API response speaks: `?lang=`, else Accept-Language, else Kyrgyz.
+"""Which language an API response speaks: `?lang=`, else Accept-Language, else English.
+
+English by default, unlike the site (Kyrgyz first): the author of a tool expects it,
+and a tool that names no language should get the same answer wherever it runs.
 
 API addresses are not language-prefixed, and the language cookie of the web
 pages is ignored on purpose: an API response then depends only on the request
@@ -14,6 +17,7 @@ from django.utils.translation import get_supported_language_variant
 from django.utils.translation.trans_real import parse_accept_lang_header
 
 LANGUAGES = [code for code, _name in settings.LANGUAGES]
+DEFAULT_LANGUAGE = "en"
 
 
 class UnknownLanguage(ValueError):
@@ -36,4 +40,4 @@ def accepted_language(request: HttpRequest) -> str:
             return get_supported_language_variant(code)
         except LookupError:
             continue
-    return settings.LANGUAGE_CODE
+    return DEFAULT_LANGUAGE

@@ -51,7 +51,9 @@ class PublicListCacheMixin:
             and not (user is not None and user.is_authenticated)
         ):
             body = response.content
-            caching.store(key, caching.make_body(body, response["Content-Type"]), size=len(body))
+            # The ETag the ordinary path gave it (one per representation: language too).
+            entry = caching.CachedBody(body, response["Content-Type"], response["ETag"])
+            caching.store(key, entry, size=len(body))
         return response
 
     def _public_list_key(self, request: HttpRequest, kwargs: dict[str, Any]) -> str | None:

@@ -28,8 +28,9 @@ def named(round_: Round) -> dict[str, dict[str, Any]]:
 
 
 def scores(round_: Round) -> dict[str, Any]:
-    """Exactly what `manage.py scores YEAR --json` prints, in the active language."""
-    return round_report(round_).as_dict()
+    """Exactly what `manage.py scores YEAR --json` prints, in the active language: each
+    figure with its interval, and how much the experts agree (aggregates only)."""
+    return round_report(round_).as_dict(with_uncertainty=True)
 
 
 def _delta(before: Fraction | None, after: Fraction | None) -> dict[str, float | None]:

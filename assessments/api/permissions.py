@@ -17,6 +17,7 @@ from rest_framework.request import Request
 
 from assessments.models import ExpertRating
 from assessments.permissions import (  # noqa: F401  (the API's names for the rules)
+    can_contribute,
     figure_rounds,
     visible_assessments,
     visible_citations,
@@ -31,6 +32,20 @@ from assessments.permissions import (  # noqa: F401  (the API's names for the ru
 # DRF's own class, not a subclass: drf-spectacular recognises it and documents that
 # reads need no authentication.
 IsAuthenticatedOrReadOnly = drf.IsAuthenticatedOrReadOnly
+
+
+class ContributorOrReadOnly(drf.BasePermission):
+    """A change needs a role that writes at all: an API reader's write is a 403 before
+    its input is read (who may not comes before what is wrong with the input)."""
+
+    message = _("Your role reads only: it may not change anything.")
+
+    def has_permission(self, request: Request, view: Any) -> bool:
+        return (
+            request.method in drf.SAFE_METHODS
+            or not request.user.is_authenticated  # IsAuthenticatedOrReadOnly answers 401
+            or can_contribute(request.user)
+        )
 
 
 class IsOwnExpertRating(drf.BasePermission):

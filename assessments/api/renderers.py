@@ -16,6 +16,9 @@ Columns (empty where a figure has no such property):
     exact       process_score: the exact fraction
     kind, printed, source   mismatch and unmatched_printed: the printed figure and where it is;
                 finding: the kind of finding, its summary (in `name`) and its evidence (in `source`)
+    interval_status, interval_low, interval_high   pair_index, dimension_total,
+                principal_share, overall_index: the interval from the experts' own ratings
+                (computed | too_few | no_expert_ratings; percent, two places)
 """
 
 from __future__ import annotations
@@ -46,6 +49,9 @@ COLUMNS = [
     "kind",
     "printed",
     "source",
+    "interval_status",
+    "interval_low",
+    "interval_high",
 ]
 # A cell starting with one of these is a formula to a spreadsheet; names are free text.
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -101,6 +107,7 @@ def score_rows(data: Mapping[str, Any]) -> Iterator[dict[str, Any]]:
             "count": p["included"],
             "out_of": p["processes"],
             "value": p["index"],
+            **_interval(p),
         }
     for d in data["dimensions"]:
         yield {
@@ -110,6 +117,7 @@ def score_rows(data: Mapping[str, Any]) -> Iterator[dict[str, Any]]:
             "name": d["name"],
             "count": d["assessed"],
             "value": d["total"],
+            **_interval(d),
         }
     for p in data["principals"]:
         yield {
@@ -121,8 +129,14 @@ def score_rows(data: Mapping[str, Any]) -> Iterator[dict[str, Any]]:
             "count": p["working"],
             "out_of": p["processes"],
             "value": p["share"],
+            **_interval(p),
         }
-    yield {**base, "figure": "overall_index", "value": data["overall_index"]}
+    yield {
+        **base,
+        "figure": "overall_index",
+        "value": data["overall_index"],
+        **_interval({"interval": data.get("overall_interval")}),
+    }
     for x in data["mismatches"]:
         yield {
             **base,
@@ -151,6 +165,17 @@ def score_rows(data: Mapping[str, Any]) -> Iterator[dict[str, Any]]:
             "printed": x["printed"],
             "source": x["source"],
         }
+
+
+def _interval(entry: Mapping[str, Any]) -> dict[str, Any]:
+    interval = entry.get("interval")
+    if not interval:
+        return {}
+    return {
+        "interval_status": interval["status"],
+        "interval_low": interval["low"],
+        "interval_high": interval["high"],
+    }
 
 
 def _cell(value: Any) -> Any:

@@ -14,7 +14,7 @@ from drf_spectacular import openapi
 from drf_spectacular.plumbing import get_doc
 from drf_spectacular.utils import OpenApiParameter
 
-from .errors import ErrorSerializer
+from .errors import PROBLEM_JSON, ErrorSerializer
 from .i18n import LANGUAGES
 
 LANG_PARAMETER = OpenApiParameter(
@@ -23,8 +23,7 @@ LANG_PARAMETER = OpenApiParameter(
     OpenApiParameter.QUERY,
     enum=LANGUAGES,
     description=(
-        "Language of names and texts. Without it the Accept-Language header decides, "
-        "then Kyrgyz (the study's language)."
+        "Language of names and texts. Without it the Accept-Language header decides, then English."
     ),
 )
 
@@ -70,7 +69,7 @@ class AutoSchema(openapi.AutoSchema):
         for status, description in errors.items():
             if status not in responses:
                 response = self._get_response_for_code(
-                    ErrorSerializer, status, media_types=["application/json"], direction=direction
+                    ErrorSerializer, status, media_types=[PROBLEM_JSON], direction=direction
                 )
                 response["description"] = description
                 responses[status] = response

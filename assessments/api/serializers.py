@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -382,6 +383,72 @@ class ProcessScoreSerializer(serializers.Serializer):
     score_exact = serializers.CharField(allow_null=True, help_text="The exact fraction of 1.")
 
 
+class IntervalSerializer(serializers.Serializer):
+    """How far a figure could move with another draw of the experts (docs/method.md)."""
+
+    status = serializers.CharField(
+        help_text="computed, too_few or no_expert_ratings. no_expert_ratings: the round was "
+        "rated by a consensus alone (no interval, never 0–0); too_few: a pair the figure "
+        "depends on had fewer than two experts.",
+    )
+    low = serializers.FloatField(allow_null=True, help_text="Percent, two places.")
+    high = serializers.FloatField(allow_null=True, help_text="Percent, two places.")
+    experts = serializers.IntegerField(help_text="The fewest experts behind a pair it uses.")
+    exact = serializers.BooleanField(
+        allow_null=True, help_text="Enumerated exactly (true) or sampled (false)."
+    )
+    text = serializers.CharField(help_text='As shown on the site: "45–60%"; empty if none.')
+    note = serializers.CharField(help_text="Why there is no interval, in words; else empty.")
+
+
+class AgreementSerializer(serializers.Serializer):
+    """Krippendorff's alpha over the experts' own ratings, with plain counts."""
+
+    status = serializers.CharField(
+        help_text="computed, too_few, no_variation (every expert rated alike: alpha undefined) "
+        "or no_expert_ratings."
+    )
+    alpha = serializers.FloatField(allow_null=True)
+    units = serializers.IntegerField(help_text="Process ratings rated by two experts or more.")
+    unanimous = serializers.IntegerField(help_text="Of those, rated alike by every expert.")
+    experts = serializers.IntegerField()
+    note = serializers.CharField(help_text="The same in words.")
+
+
+class PairAgreementSerializer(AgreementSerializer):
+    pair = serializers.CharField()
+    name = serializers.CharField()
+
+
+class DimensionAgreementSerializer(AgreementSerializer):
+    dimension = serializers.CharField()
+    name = serializers.CharField()
+
+
+class ProcessAgreementSerializer(AgreementSerializer):
+    process = serializers.CharField()
+    name = serializers.CharField()
+
+
+class RoundAgreementSerializer(serializers.Serializer):
+    measurement = serializers.CharField(help_text="nominal (present/absent) or ordinal.")
+    overall = AgreementSerializer()
+    pairs = PairAgreementSerializer(many=True)
+    dimensions = DimensionAgreementSerializer(many=True)
+    processes = ProcessAgreementSerializer(many=True)
+
+
+class UncertaintySerializer(serializers.Serializer):
+    """Aggregates only: how each expert rated stays with the panel."""
+
+    level = serializers.FloatField(help_text="The intervals' level (0.95).")
+    expert_ratings = serializers.BooleanField(
+        help_text="False for a round rated by a consensus alone."
+    )
+    note = serializers.CharField()
+    agreement = RoundAgreementSerializer()
+
+
 class PairIndexSerializer(serializers.Serializer):
     pair = serializers.CharField()
     name = serializers.CharField()
@@ -390,6 +457,7 @@ class PairIndexSerializer(serializers.Serializer):
     included = serializers.IntegerField()
     index = serializers.FloatField(allow_null=True)
     ideal = serializers.FloatField(allow_null=True)
+    interval = IntervalSerializer()
 
 
 class DimensionTotalSerializer(serializers.Serializer):
@@ -397,6 +465,7 @@ class DimensionTotalSerializer(serializers.Serializer):
     name = serializers.CharField()
     assessed = serializers.IntegerField()
     total = serializers.FloatField(allow_null=True)
+    interval = IntervalSerializer(allow_null=True)
 
 
 class PrincipalShareSerializer(serializers.Serializer):
@@ -405,6 +474,7 @@ class PrincipalShareSerializer(serializers.Serializer):
     processes = serializers.IntegerField()
     working = serializers.IntegerField()
     share = serializers.FloatField(allow_null=True)
+    interval = IntervalSerializer()
 
 
 class MismatchSerializer(serializers.Serializer):
@@ -458,6 +528,8 @@ class ScoresSerializer(serializers.Serializer):
     dimensions = DimensionTotalSerializer(many=True)
     principals = PrincipalShareSerializer(many=True)
     overall_index = serializers.FloatField(allow_null=True)
+    overall_interval = IntervalSerializer()
+    uncertainty = UncertaintySerializer()
     mismatches = MismatchSerializer(many=True)
     unmatched_printed = UnmatchedPrintedSerializer(many=True)
     findings = FindingSerializer(many=True)
@@ -567,6 +639,10 @@ class SeriesQuerySerializer(serializers.Serializer):
 @extend_schema_field({"type": "integer", "minimum": 1, "maximum": MAX_ID})
 class _AssessmentField(serializers.PrimaryKeyRelatedField):
     """An assessment the requesting user may see; others read as 'does not exist'."""
+
+    default_error_messages = {
+        "does_not_exist": _("No process assessment with this id that you may see."),
+    }
 
     def get_queryset(self) -> Any:
         return self.context["view"].visible_assessments()

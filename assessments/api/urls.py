@@ -4,7 +4,6 @@ Anything under /api/v1/ that matches no endpoint answers with the API's JSON 404
 """
 
 from django.urls import include, path, re_path
-from drf_spectacular.views import SpectacularRedocView, SpectacularSwaggerView
 from rest_framework import routers
 
 from . import views
@@ -15,6 +14,8 @@ app_name = "api"
 
 class Router(routers.DefaultRouter):
     APIRootView = views.ApiRootView
+    # No `.json` suffixes: a format is asked for by `?format=` or Accept, one way per address.
+    include_format_suffixes = False
 
 
 router = Router()
@@ -39,8 +40,8 @@ urlpatterns = [
     path("auth/logout/", views.LogoutView.as_view(), name="logout"),
     path("auth/logoutall/", views.LogoutAllView.as_view(), name="logout-all"),
     path("schema/", views.SchemaView.as_view(), name="schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
-    path("redoc/", SpectacularRedocView.as_view(url_name="api:schema"), name="redoc"),
+    path("docs/", views.DocsView.as_view(url_name="api:schema"), name="docs"),
+    path("redoc/", views.RedocView.as_view(url_name="api:schema"), name="redoc"),
     path("", include(router.urls)),
-    re_path(r"^.*$", not_found),
+    re_path(r"^[\s\S]*$", not_found),
 ]

@@ -24,7 +24,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseNotModified, Quer
 from django.template.response import SimpleTemplateResponse
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
-from django.utils.http import parse_etags, quote_etag
+from django.utils.http import quote_etag
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
@@ -33,7 +33,7 @@ from drf_spectacular.utils import (
     extend_schema,
     extend_schema_view,
 )
-from drf_spectacular.views import SpectacularAPIView
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 from knox import views as knox_views
 from rest_framework import mixins, routers, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -51,9 +51,12 @@ from assessments.models import Round
 
 from . import caching, filters, payloads
 from . import serializers as s
+from .conditional import NO_MATCH, expected_revision, if_match_header, row_etag
+from .errors import PROBLEM_JSON, PreconditionFailed
 from .i18n import UnknownLanguage, accepted_language, requested_language
 from .listcache import PublicListCacheMixin
 from .permissions import (
+    ContributorOrReadOnly,
     IsAuthenticatedOrReadOnly,
     IsOwnExpertRating,
     figure_rounds,
@@ -73,7 +76,21 @@ IF_MATCH = OpenApiParameter(
     "If-Match",
     str,
     OpenApiParameter.HEADER,
-    description='The revision you edited, as an ETag: `"3"`. Required to change an existing row.',
+    required=True,
+    description=(
+        "The ETag of the row as you read it (a GET, POST or PATCH answer gave it), e.g. "
+        '`"3-en-5d41402abc4b2a76"`; `*` for whatever it is now. Compared strongly: a weak '
+        "tag never matches. Missing: 428; not current: 412 with the row as it is now."
+    ),
+)
+IF_MATCH_CREATE = OpenApiParameter(
+    "If-Match",
+    str,
+    OpenApiParameter.HEADER,
+    description=(
+        "Leave it out to create: if the row exists already (someone was quicker), the answer "
+        "is 412 with the row as it is now. Send the row's ETag to change it instead."
+    ),
 )
 YEAR = OpenApiParameter(
     "year",
@@ -89,23 +106,22 @@ VERSION = OpenApiParameter(
 
 
 def validated(serializer_class: type[serializers.Serializer], data: Any, **kwargs: Any) -> Any:
+    """The input, validated; a row named in it that the user may not see is a 404.
+
+    A 404 and not a 400: an expert naming another panel's assessment is refused for
+    who she is, not for what she typed, and the answer must not say whether it exists.
+    """
     serializer = serializer_class(data=data, **kwargs)
-    serializer.is_valid(raise_exception=True)
+    if not serializer.is_valid():
+        unseen = {
+            name: serializer.errors[name]
+            for name, codes in ValidationError(serializer.errors).get_codes().items()
+            if isinstance(codes, list) and "does_not_exist" in codes
+        }
+        if unseen:
+            raise NotFound(unseen)
+        raise ValidationError(serializer.errors)
     return serializer.validated_data
-
-
-def expected_revision(request: Request) -> int | None:
-    """The revision named by If-Match (`"3"`), or None when the header is absent."""
-    header = request.headers.get("If-Match")
-    if header is None:
-        return None
-    tags = parse_etags(header)
-    value = tags[0].removeprefix("W/").strip('"') if len(tags) == 1 else ""
-    if not value.isdigit():
-        raise ValidationError(
-            {"If-Match": [_('Send the revision you edited as an ETag, e.g. If-Match: "3".')]}
-        )
-    return int(value)
 
 
 def version_param(query: QueryDict) -> int | None:
@@ -139,7 +155,27 @@ def get_round(user: Any, year: int, version: int | None, *, figures: bool = Fals
     return round_
 
 
-class ApiMixin:
+class JsonErrors:
+    """Errors as problem details, and OPTIONS as JSON, whatever renderer the view has."""
+
+    def finalize_response(
+        self, request: Request, response: HttpResponse, *args: Any, **kwargs: Any
+    ) -> HttpResponse:
+        # Errors, and what OPTIONS describes, are JSON whatever format was asked for: a
+        # CSV renderer can say neither what failed nor what an endpoint takes.
+        if isinstance(response, Response) and (
+            response.status_code >= 400 or request.method == "OPTIONS"
+        ):
+            accepted = getattr(request, "accepted_renderer", None)
+            if accepted is not None and not isinstance(accepted, JSONRenderer):
+                request.accepted_renderer = JSONRenderer()
+                request.accepted_media_type = JSONRenderer.media_type
+            if response.status_code >= 400:
+                response.content_type = PROBLEM_JSON
+        return super().finalize_response(request, response, *args, **kwargs)  # type: ignore[misc]
+
+
+class ApiMixin(JsonErrors):
     """What every API view does: speak the request's language, answer 304 to a fresh copy.
 
     The response is rendered inside the language, so that lazily translated
@@ -184,7 +220,8 @@ class ApiMixin:
         if request.method not in ("GET", "HEAD") or response.status_code != 200:
             return response
         if not response.has_header("ETag"):
-            digest = hashlib.sha256(response.content).hexdigest()[:32]
+            # Each language is its own representation, even where the bytes are the same.
+            digest = hashlib.sha256(self.language.encode() + response.content).hexdigest()[:32]
             caching.mark(response, etag=quote_etag(digest), public=False)
         if not caching.is_not_modified(request, response["ETag"]):
             return response
@@ -194,27 +231,16 @@ class ApiMixin:
                 not_modified[header] = response[header]
         return not_modified
 
-    def finalize_response(
-        self, request: Request, response: HttpResponse, *args: Any, **kwargs: Any
-    ) -> HttpResponse:
-        # Errors are JSON whatever format was asked for: a CSV renderer can't say what failed.
-        if isinstance(response, Response) and response.status_code >= 400:
-            accepted = getattr(request, "accepted_renderer", None)
-            if accepted is not None and not isinstance(accepted, JSONRenderer):
-                request.accepted_renderer = JSONRenderer()
-                request.accepted_media_type = JSONRenderer.media_type
-        return super().finalize_response(request, response, *args, **kwargs)  # type: ignore[misc]
-
 
 class ReadOnlyViewSet(ApiMixin, viewsets.ReadOnlyModelViewSet):
-    permission_classes = [IsAuthenticatedOrReadOnly]
+    permission_classes = [IsAuthenticatedOrReadOnly, ContributorOrReadOnly]
     # Ids up to 18 digits, codes as slugs: anything else is the catch-all 404, never a
     # database error (SQLite overflows on huge integers, PostgreSQL refuses NUL).
     lookup_value_regex = "[0-9]{1,18}"
 
 
 class RevisionedViewSet(ReadOnlyViewSet):
-    """Rows changed through a service with a revision check: ETag = `"<revision>"`."""
+    """Rows changed through a service with a revision check; ETags from conditional.py."""
 
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return self.written(self.get_object(), fresh=True)
@@ -222,23 +248,31 @@ class RevisionedViewSet(ReadOnlyViewSet):
     def written(
         self, row: Model, status_code: int = status.HTTP_200_OK, *, fresh: bool = False
     ) -> Response:
-        """The row with its revision as ETag; read again (with its relations) unless `fresh`."""
+        """The row with its ETag; read again (with its relations) unless `fresh`."""
         if not fresh:
             row = self.get_queryset().get(pk=row.pk)
-        response = Response(self.get_serializer(row).data, status=status_code)
-        response["ETag"] = quote_etag(str(row.revision))
-        caching.mark(response, etag=response["ETag"], public=False)
+        data = self.get_serializer(row).data
+        response = Response(data, status=status_code)
+        caching.mark(response, etag=row_etag(row.revision, self.language, data), public=False)
         return response
 
+    def expected(self, request: Request, row: Model | None) -> int | None:
+        """The revision If-Match vouches for (see conditional.expected_revision)."""
+        if row is None:
+            return expected_revision(request, None, dict)
+        return expected_revision(request, row.revision, lambda: self.get_serializer(row).data)
+
     def call(self, service: Callable[..., Model], current: Callable[[], Model | None], **kwargs):
-        """Call a service; a stale write is answered with the row as it is now."""
+        """Call a service; a stale write is answered with the row as it is now, and its ETag."""
         try:
             return service(**kwargs)
         except services.StaleWrite as exc:
             row = current()
             if row is not None:
                 row = self.get_queryset().filter(pk=row.pk).first() or row
-                exc.representation = self.get_serializer(row).data  # type: ignore[attr-defined]
+                data = self.get_serializer(row).data
+                exc.representation = data  # type: ignore[attr-defined]
+                exc.etag = row_etag(row.revision, self.language, data)  # type: ignore[attr-defined]
             raise
 
 
@@ -256,7 +290,15 @@ class ApiRootView(ApiMixin, routers.APIRootView):
         return response
 
 
-class SchemaView(SpectacularAPIView):
+class DocsView(JsonErrors, SpectacularSwaggerView):
+    pass
+
+
+class RedocView(JsonErrors, SpectacularRedocView):
+    pass
+
+
+class SchemaView(JsonErrors, SpectacularAPIView):
     """The OpenAPI schema; in English unless `?lang=` asks otherwise (choice labels)."""
 
     @extend_schema(exclude=True)
@@ -436,12 +478,12 @@ class RoundViewSet(ReadOnlyViewSet):
         request=s.AssessmentChangeInput,
         parameters=[IF_MATCH],
         description=(
-            "Texts are written in the request's language. If-Match takes the "
-            "assessment's `revision`."
+            "Texts are written in the request's language. If-Match takes the ETag a GET of "
+            "the assessment gave."
         ),
     ),
 )
-class AssessmentViewSet(PublicListCacheMixin, mixins.UpdateModelMixin, ReadOnlyViewSet):
+class AssessmentViewSet(PublicListCacheMixin, mixins.UpdateModelMixin, RevisionedViewSet):
     serializer_class = s.AssessmentSerializer
     filterset_class = filters.AssessmentFilter
     http_method_names = ["get", "patch", "head"]
@@ -471,19 +513,16 @@ class AssessmentViewSet(PublicListCacheMixin, mixins.UpdateModelMixin, ReadOnlyV
             for name, value in data.items()
             if name != "reason"
         }
-        try:
-            services.update_assessment(
-                actor=request.user,
-                assessment=assessment,
-                changes=changes,
-                reason=data["reason"],
-                expected_revision=expected_revision(request),
-            )
-        except services.StaleWrite as exc:
-            current = self.get_queryset().get(pk=assessment.pk)
-            exc.representation = self.get_serializer(current).data  # type: ignore[attr-defined]
-            raise
-        return Response(self.get_serializer(self.get_queryset().get(pk=assessment.pk)).data)
+        row = self.call(
+            services.update_assessment,
+            lambda: assessment,
+            actor=request.user,
+            assessment=assessment,
+            changes=changes,
+            reason=data["reason"],
+            expected_revision=self.expected(request, assessment),
+        )
+        return self.written(row)
 
 
 RATING_RELATIONS = ("assessment__round__methodology", "assessment__process__pair", "dimension")
@@ -511,8 +550,11 @@ RATING_FIELDS = (
         summary="Set a consensus rating (the panel's chair; staff for errata)",
         request=s.NewRatingInput,
         responses={201: s.RatingSerializer, 200: s.RatingSerializer},
-        parameters=[IF_MATCH],
-        description="Creates the rating, or changes it when it exists (then If-Match is required).",
+        parameters=[IF_MATCH_CREATE],
+        description=(
+            "Creates the rating. To change one that exists, send its ETag in If-Match; "
+            "without it, an existing rating (someone was quicker) is a 412 with the row as it is."
+        ),
     ),
     update=extend_schema(
         summary="Change a consensus rating", request=s.RatingChangeInput, parameters=[IF_MATCH]
@@ -550,16 +592,34 @@ class RatingViewSet(
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         data = validated(s.NewRatingInput, request.data, context=self.get_serializer_context())
+
+        def existing() -> Model | None:
+            return self._existing(data["assessment"], data["dimension"])
+
+        if if_match_header(request) is None:
+            # Create only: whoever loses a race to create it gets 412 and the row as it is.
+            expected = NO_MATCH
+        else:
+            row = existing()
+            if row is None:
+                raise PreconditionFailed(
+                    {
+                        "If-Match": [
+                            _("There is no such rating yet: leave If-Match out to create it.")
+                        ]
+                    }
+                )
+            expected = self.expected(request, self.get_queryset().get(pk=row.pk))
         row = self.call(
             self.service,
-            lambda: self._existing(data["assessment"], data["dimension"]),
+            existing,
             actor=request.user,
             assessment=data["assessment"],
             dimension=data["dimension"],
             value=data["value"],
             justification=data.get("justification"),
             reason=data["reason"],
-            expected_revision=expected_revision(request),
+            expected_revision=expected,
         )
         # A new row keeps revision 1; a change always bumps it.
         created = row.revision == 1
@@ -577,7 +637,7 @@ class RatingViewSet(
             value=data.get("value", row.value),
             justification=data.get("justification"),
             reason=data.get("reason", ""),
-            expected_revision=expected_revision(request),
+            expected_revision=self.expected(request, row),
         )
         return self.written(row)
 
@@ -589,8 +649,11 @@ class RatingViewSet(
         summary="Record your own rating (a panel member)",
         request=s.NewRatingInput,
         responses={201: s.ExpertRatingSerializer, 200: s.ExpertRatingSerializer},
-        parameters=[IF_MATCH],
-        description="Creates your rating, or changes it (then If-Match is required).",
+        parameters=[IF_MATCH_CREATE],
+        description=(
+            "Creates your rating. To change it, send its ETag in If-Match; without it, an "
+            "existing rating is a 412 with the row as it is."
+        ),
     ),
     update=extend_schema(
         summary="Change your own rating", request=s.RatingChangeInput, parameters=[IF_MATCH]
@@ -602,7 +665,7 @@ class RatingViewSet(
 class ExpertRatingViewSet(RatingViewSet):
     serializer_class = s.ExpertRatingSerializer
     filterset_class = filters.ExpertRatingFilter
-    permission_classes = [IsAuthenticatedOrReadOnly, IsOwnExpertRating]
+    permission_classes = [IsAuthenticatedOrReadOnly, ContributorOrReadOnly, IsOwnExpertRating]
     service = staticmethod(services.record_expert_rating)
     model = models.ExpertRating
 
@@ -728,7 +791,7 @@ class CitationViewSet(
             citation=citation,
             changes=changes,
             reason=data.get("reason", ""),
-            expected_revision=expected_revision(request),
+            expected_revision=self.expected(request, citation),
         )
         return self.written(row)
 
@@ -740,7 +803,7 @@ class CitationViewSet(
             actor=request.user,
             citation=citation,
             reason=request.query_params.get("reason", ""),
-            expected_revision=expected_revision(request),
+            expected_revision=self.expected(request, citation),
         )
         return Response(status=status.HTTP_204_NO_CONTENT)
 
@@ -805,7 +868,7 @@ class ThreadViewSet(mixins.CreateModelMixin, ReadOnlyViewSet):
         if data.get("parent"):
             parent = visible_comments(request.user).filter(pk=data["parent"]).first()
             if parent is None:
-                raise ValidationError({"parent": [_("No such comment.")]})
+                raise NotFound({"parent": [_("No such comment.")]})
         comment = services.reply(
             actor=request.user, thread=thread, body=data["body"], parent=parent
         )

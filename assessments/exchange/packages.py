@@ -79,7 +79,7 @@ def build_round_package(round_: Round, *, language: str = PACKAGE_LANGUAGE) -> b
     language, the same bytes."""
     with translation.override(PACKAGE_LANGUAGE):
         rr = round_report(round_)
-        report = rr.as_dict()
+        report = rr.as_dict(with_uncertainty=True)
     names = _names_all_languages(round_)
     files: dict[str, bytes] = {
         "subjects.csv": _subjects_csv(),
@@ -440,12 +440,18 @@ SCORES_HEADER = [
     "exact",
     "percent",
     "percent_rounded",
+    # From the experts' own ratings (docs/method.md): "computed", "too_few" or
+    # "no_expert_ratings" (a round rated by a consensus alone: no interval, never 0–0).
+    "interval_status",
+    "interval_low",
+    "interval_high",
 ]
 
 
 def _scores_csv(rr: RoundReport, names: dict[str, dict[str, dict[str, str]]]) -> bytes:
     """Every computed figure: exact fraction, percent to 2 places, rounded as the study prints."""
     s = rr.report.scores
+    _agreement, intervals = rr.uncertainty
     rows: list[dict[str, Any]] = []
     for p in s.processes:
         rows.append(
@@ -468,6 +474,7 @@ def _scores_csv(rr: RoundReport, names: dict[str, dict[str, dict[str, str]]]) ->
                 "figure": "pair_index",
                 "code": p.pair,
                 "value": p.index,
+                "interval": intervals.pairs.get(p.pair),
                 "names": "pair",
                 "pair": p.pair,
                 "principal": p.principal,
@@ -481,6 +488,7 @@ def _scores_csv(rr: RoundReport, names: dict[str, dict[str, dict[str, str]]]) ->
                 "figure": "dimension_total",
                 "code": d.dimension,
                 "value": d.total,
+                "interval": intervals.dimensions.get(d.dimension),
                 "names": "dimension",
                 "included": d.assessed,
             }
@@ -491,6 +499,7 @@ def _scores_csv(rr: RoundReport, names: dict[str, dict[str, dict[str, str]]]) ->
                 "figure": "principal_share",
                 "code": p.principal,
                 "value": p.share,
+                "interval": intervals.principals.get(p.principal),
                 "names": "principal",
                 "principal": p.principal,
                 "processes": p.processes,
@@ -502,6 +511,7 @@ def _scores_csv(rr: RoundReport, names: dict[str, dict[str, dict[str, str]]]) ->
             "figure": "overall_index",
             "code": "overall",
             "value": s.overall,
+            "interval": intervals.overall,
             "names": "overall",
             "processes": len(s.processes),
             "included": sum(p.included for p in s.processes),
@@ -515,11 +525,22 @@ def _scores_csv(rr: RoundReport, names: dict[str, dict[str, dict[str, str]]]) ->
                 _exact(row["value"]),
                 _plain(scoring.percent(row["value"], 2)),
                 _plain(scoring.percent(row["value"])),
+                *_interval_cells(row.get("interval")),
                 *(names[row["names"]].get(row["code"], {}).get(lang, "") for lang in languages()),
             ]
             for row in rows
         ),
     )
+
+
+def _interval_cells(interval: scoring.Interval | None) -> list[str]:
+    if interval is None:
+        return ["", "", ""]
+    return [
+        interval.status,
+        _plain(scoring.percent(interval.low, 2)),
+        _plain(scoring.percent(interval.high, 2)),
+    ]
 
 
 def _exact(value: Fraction | None) -> str:

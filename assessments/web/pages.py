@@ -115,10 +115,23 @@ class Figure:
     included: int | None = None
     total: int | None = None
     kind: str = ""
+    # How far the figure could move with another draw of the experts (scoring.round_intervals).
+    interval: scoring.Interval | None = None
 
     @property
     def value(self) -> Decimal | None:
         return whole(self.exact)
+
+    @property
+    def interval_text(self) -> str:
+        return selectors.interval_text(self.interval)
+
+    @property
+    def interval_note(self) -> str:
+        """Why there is no interval, in words: never a false 0–0."""
+        if self.interval is None or self.interval.status == scoring.NO_EXPERT_RATINGS:
+            return ""  # the round says so once, above its figures
+        return selectors.interval_note(self.interval)
 
     @property
     def text(self) -> str:
@@ -155,6 +168,28 @@ class RoundFigures:
     process_scores: dict[str, scoring.ProcessScore]
     diagrams: dict[str, diagrams.Diagram]
     names: dict[str, dict[str, str]]
+    # Aggregates of the experts' own ratings (never one expert's rating, nor one unit's split).
+    agreement: scoring.RoundAgreement | None = None
+    intervals: scoring.RoundIntervals | None = None
+
+    @property
+    def expert_ratings(self) -> bool:
+        """False for a round rated by a consensus alone (2016): it says so, no false zero."""
+        return self.agreement is not None and (
+            self.agreement.overall.status != scoring.NO_EXPERT_RATINGS
+        )
+
+    @property
+    def uncertainty_note(self) -> str:
+        return "" if self.agreement is None else selectors.uncertainty_note(self.agreement.overall)
+
+    @property
+    def agreement_note(self) -> str:
+        return "" if self.agreement is None else selectors.agreement_note(self.agreement.overall)
+
+    def pair_agreement_note(self, code: str) -> str:
+        found = self.agreement.pairs.get(code) if self.agreement else None
+        return selectors.agreement_note(found) if found else ""
 
     # Whether the publication printed figures of each kind: a column for them otherwise hides.
     @property
@@ -181,8 +216,22 @@ def round_figures(
     printed = {(p.kind, p.key): p for p in selectors.printed_figures(round_)}
     mismatched = {(m.kind, m.key): m for m in rr.report.mismatches}
 
+    agreement, intervals = rr.uncertainty
+    interval_of = {
+        kind_: dict(table)
+        for kind_, table in (
+            (PublishedFigure.Kind.PAIR_INDEX, intervals.pairs),
+            (PublishedFigure.Kind.DIMENSION_TOTAL, intervals.dimensions),
+            (PublishedFigure.Kind.PRINCIPAL_SHARE, intervals.principals),
+        )
+    }
+
     def figure(kind: str, key: tuple[str, ...], code: str, name: str, exact, **extra) -> Figure:
         p, m = printed.get((kind, key)), mismatched.get((kind, key))
+        if kind == PublishedFigure.Kind.OVERALL_INDEX:
+            extra.setdefault("interval", intervals.overall)
+        elif key and kind in interval_of:
+            extra.setdefault("interval", interval_of[kind].get(key[0]))
         return Figure(
             code=code,
             name=name,
@@ -290,8 +339,10 @@ def round_figures(
         figure_mismatches=figure_mismatches,
         rating_mismatches=rating_mismatches,
         process_scores={p.process: p for p in s.processes},
-        diagrams=diagrams.round_diagrams(s, names),
+        diagrams=diagrams.round_diagrams(s, names, intervals),
         names=names,
+        agreement=agreement,
+        intervals=intervals,
     )
 
 

@@ -157,6 +157,8 @@ def pair_detail(request: HttpRequest, ref: RoundRef, pair: str) -> HttpResponse:
         context = {
             "round": round_,
             "page": page,
+            "figures": figures,
+            "pair_agreement": figures.pair_agreement_note(pair),
             "series": series,
             "current_version": pages.current_version_of(round_),
         }

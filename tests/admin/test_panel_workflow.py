@@ -55,7 +55,7 @@ def test_the_chair_changes_a_rating_with_a_reason_and_the_history_shows_it(open_
     history = client.get(url("admin:assessments_rating_history", rating.pk))
     html = history.content.decode()
     assert "the by-law was repealed" in html
-    assert "value: 1 → 0" in html
+    assert "rating: 1 → 0" in html
     assert "chair" in html
 
 
@@ -155,7 +155,7 @@ def test_staff_publish_from_the_round_page_and_blocks_are_explained(open_round, 
     client.post(lifecycle, {"action": "review", "reason": "done rating"})
     response = client.post(lifecycle, {"action": "publish", "reason": "approved"})
     assert response.status_code == 200
-    assert "consensus rating is missing on 3 dimension" in response.content.decode()
+    assert "no consensus rating on demand, motivation, enforcement" in response.content.decode()
     rate(assessment, demand=1, motivation=0, enforcement=0)
     thread = services.start_thread(actor=chair, assessment=assessment, body="Sure?")
     response = client.post(lifecycle, {"action": "publish", "reason": "approved"})
@@ -168,8 +168,13 @@ def test_staff_publish_from_the_round_page_and_blocks_are_explained(open_round, 
     assert round_.status == Round.Status.PUBLISHED
     last = round_.history.latest("history_date")
     assert "published over 1 open thread" in last.history_change_reason
-    # Frozen now: the rating form is read-only, a POST is refused, the thread stays as it was.
-    assert post_rating(client, _rating, 0).status_code == 403
+    # Frozen now: the rating form is read-only; a POST sent from a page opened before is
+    # refused on that page with the reason; the thread stays as it was.
+    response = post_rating(client, _rating, 0)
+    assert response.status_code == 200
+    assert "is published and cannot change" in response.content.decode()
+    _rating.refresh_from_db()
+    assert (_rating.value, _rating.revision) == (1, 1)
     with pytest.raises(services.RoundFrozen):
         services.resolve_thread(actor=staff, thread=thread)
 

@@ -1,8 +1,11 @@
-"""Every error has one shape: {"status", "code", "detail"[, "errors"]}."""
+"""Every error under /api/ is problem details (RFC 9457), whatever layer answers it."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
+from rest_framework.test import APIClient
 from rest_framework.throttling import SimpleRateThrottle
 
 pytestmark = pytest.mark.django_db
@@ -10,11 +13,11 @@ pytestmark = pytest.mark.django_db
 
 def _shape(response, status: int, code: str) -> dict:
     assert response.status_code == status, response.content
-    assert response["Content-Type"] == "application/json"
-    body = response.json()
-    assert set(body) >= {"status", "code", "detail"}
-    assert (body["status"], body["code"]) == (status, code)
-    assert body["detail"]
+    assert response["Content-Type"] == "application/problem+json"
+    body = json.loads(response.content)
+    assert set(body) >= {"type", "title", "status", "code", "detail"}
+    assert (body["type"], body["status"], body["code"]) == ("about:blank", status, code)
+    assert body["detail"] and body["title"]
     return body
 
 
@@ -43,6 +46,58 @@ def test_an_anonymous_write_is_a_401(world, client):
 def test_an_unknown_address_is_the_apis_404(world, client):
     _shape(client.get("/api/v1/no-such-thing/"), 404, "not_found")
     _shape(client.get("/api/v1/pairs/no-such-pair/"), 404, "not_found")
+    _shape(client.get("/api/v2/pairs/"), 404, "not_found")
+
+
+def test_an_encoded_newline_in_the_path_is_the_apis_404(world, client):
+    _shape(client.get("/api/v1/pairs/%0A/"), 404, "not_found")
+    _shape(client.get("/api/v1/%0A"), 404, "not_found")
+    _shape(client.get("/api/%0Av1/"), 404, "not_found")
+
+
+def test_an_unsafe_method_on_an_unknown_address_is_a_404_not_a_csrf_page(world, chair):
+    browser = APIClient(enforce_csrf_checks=True)
+    browser.force_login(chair)  # a session cookie: what makes Django check CSRF
+    _shape(browser.post("/api/v1/rounds/10000/errata/", {}), 404, "not_found")
+    _shape(browser.delete("/api/v1/nowhere/"), 404, "not_found")
+
+
+def test_a_session_write_without_its_csrf_token_is_a_problem(world, chair):
+    browser = APIClient(enforce_csrf_checks=True)
+    browser.force_login(chair)
+    body = _shape(browser.post("/api/v1/ratings/", {}, format="json"), 403, "permission_denied")
+    assert "CSRF" in body["detail"]
+
+
+def test_the_csrf_failure_of_a_plain_django_view_is_a_problem_under_the_api(rf):
+    from accountability.views import csrf_failure
+
+    _shape(csrf_failure(rf.post("/api/v1/anything/"), reason="no"), 403, "csrf_failed")
+    assert csrf_failure(rf.post("/en/admin/"), reason="no")["Content-Type"].startswith("text/html")
+
+
+def test_a_server_error_is_a_problem(world, monkeypatch):
+    from assessments.api.views import PairViewSet
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(PairViewSet, "list", broken)
+    response = APIClient(raise_request_exception=False).get("/api/v1/pairs/")
+    body = _shape(response, 500, "error")
+    assert "bug" not in body["detail"]  # nothing of the server's insides
+
+
+def test_options_with_a_csv_format_describes_the_endpoint_in_json(world, client):
+    response = client.options("/api/v1/rounds/2030/scores/", {"format": "csv"})
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/json"
+    assert "text/csv" in response.json()["renders"]
+
+
+def test_format_and_accept_refuse_an_unserved_format_alike(world, client):
+    _shape(client.get("/api/v1/pairs/", {"format": "csv"}), 406, "not_acceptable")
+    _shape(client.get("/api/v1/pairs/", HTTP_ACCEPT="text/csv"), 406, "not_acceptable")
 
 
 def test_a_method_an_endpoint_lacks_is_a_405(world, as_user, staff):
@@ -59,12 +114,30 @@ def test_field_errors_are_listed_by_field(world, as_user, chair):
     assert set(body["errors"]) == {"assessment", "dimension", "value", "reason"}
 
 
+def test_an_api_reader_writing_is_refused_for_her_role_not_her_input(world, as_user, reader):
+    for url in ("/api/v1/ratings/", "/api/v1/citations/", "/api/v1/threads/"):
+        _shape(as_user(reader).post(url, {}, format="json"), 403, "permission_denied")
+
+
+def test_an_expert_naming_an_assessment_outside_her_panel_gets_a_404(world, as_user, outsider):
+    from assessments.models import ProcessAssessment
+
+    assessment = ProcessAssessment.objects.filter(round=world.open).first()
+    body = {"assessment": assessment.pk, "dimension": "rules", "value": 1, "reason": "panel"}
+    refused = _shape(as_user(outsider).post("/api/v1/expert-ratings/", body), 404, "not_found")
+    assert list(refused["errors"]) == ["assessment"]
+    # The same answer as for an assessment that does not exist: nothing leaks.
+    body["assessment"] = 10**9
+    missing = _shape(as_user(outsider).post("/api/v1/expert-ratings/", body), 404, "not_found")
+    assert missing["errors"] == refused["errors"]
+
+
 def test_errors_speak_the_requests_language(world, client):
     def detail(**headers) -> str:
         return client.get("/api/v1/pairs/no-such-pair/", **headers).json()["detail"]
 
     assert detail(HTTP_ACCEPT_LANGUAGE="en") == "Not found."
-    assert detail(HTTP_ACCEPT_LANGUAGE="ru") == "Страница не найдена."  # DRF's own Russian
+    assert detail(HTTP_ACCEPT_LANGUAGE="ru") == "Не найдено."
 
 
 def test_anonymous_clients_are_throttled(world, client, monkeypatch):

@@ -136,7 +136,8 @@ RULES: dict[str, Rule] = {
     "api:thread-resolve": API_POST_ONLY,
     "api:comment-list": API,
     "api:comment-detail": Rule("api", scope="internal"),
-    "api/v1/^.*$": Rule("api", ok=404),
+    "api/v1/^[\\s\\S]*$": Rule("api", ok=404),
+    "api-not-found": Rule("api", ok=404),  # /api/ outside v1
     # the admin site
     "admin:index": ADMIN,
     "admin:login": Rule("login"),
@@ -153,6 +154,15 @@ RULES: dict[str, Rule] = {
     "admin:auth_user_password_change": Rule("admin", needs="superuser"),
     "admin:assessments_round_lifecycle": Rule("admin", scope="round", needs="staff"),
     "admin:assessments_rating_restore": Rule("admin", scope="work", needs="chair", frozen=True),
+    # the panel's screens: the rating sheet of a round she sees (empty without a seat);
+    # one cell of it, for the panel covering the pair (its own ratings are internal);
+    # evidence is added by POST only; the pickers list public reference data
+    "workspace:sheet": Rule("admin", scope="round"),
+    "workspace:sheet-cell": Rule("admin", scope="internal", needs="rate"),
+    "workspace:sheet-evidence": Rule("admin", scope="work", ok=405),
+    "workspace:acts": ADMIN,
+    "workspace:editions": ADMIN,
+    "workspace:articles": ADMIN,
     # the admin's tools
     "assessment_tools:index": Rule("admin", ok=302),
     "assessment_tools:compare": ADMIN,
@@ -166,6 +176,14 @@ RULES: dict[str, Rule] = {
     "assessment_tools:import-status": Rule("admin", ok=404),  # no such import
     "assessment_tools:export": ADMIN,
     "assessment_tools:progress": ADMIN,
+    # the chair's view of a round (its POST addresses answer a GET with 405)
+    "panel_chair:sheet": Rule("admin", scope="round", needs="chair"),
+    "panel_chair:consensus": Rule("admin", scope="round", needs="chair", ok=405),
+    "panel_chair:confirm": Rule("admin", scope="round", needs="chair", ok=405),
+    "panel_chair:reply": Rule("admin", scope="round", needs="chair", ok=405),
+    "panel_chair:resolve": Rule("admin", scope="round", needs="chair", ok=405),
+    # staff screens
+    "panel_staff:onboard": Rule("admin", scope="round", needs="staff", frozen=True),
 }
 
 
@@ -323,6 +341,30 @@ def concrete(address: Address, world: World, state: str) -> list[tuple[str, Rule
             "object_id": rating.pk,
             "history_id": rating.history.order_by("history_date").first().history_id,
         }
+    elif key == "workspace:sheet":
+        kwargs = {"round_id": round_.pk}
+    elif key in ("workspace:sheet-cell", "workspace:sheet-evidence"):
+        assessment = world.rows["assessments.processassessment"][state]
+        kwargs = {"round_id": round_.pk, "assessment_id": assessment.pk}
+        if key == "workspace:sheet-cell":
+            kwargs["dimension_id"] = round_.methodology.dimensions.order_by("position")[0].pk
+    elif key == "workspace:editions":
+        query = {"act": world.rows["assessments.legalact"][state].pk}
+    elif key == "workspace:articles":
+        act = world.rows["assessments.legalact"][state]
+        edition = act.editions.first()
+        query = {"edition": edition.pk if edition else 0}
+    elif key in ("panel_chair:sheet", "panel_chair:confirm", "panel_staff:onboard"):
+        kwargs = {"round_id": round_.pk}
+    elif key == "panel_chair:consensus":
+        rating = world.rows["assessments.rating"][state]
+        kwargs = {
+            "round_id": round_.pk,
+            "assessment_id": rating.assessment_id,
+            "dimension_id": rating.dimension_id,
+        }
+    elif key in ("panel_chair:reply", "panel_chair:resolve"):
+        kwargs = {"round_id": round_.pk, "thread_id": world.rows["assessments.thread"][state].pk}
     elif key == "assessment_tools:compare":
         query = {"before": _round_key(published), "after": _round_key(round_)}
     elif key == "assessment_tools:round-charts":
@@ -362,8 +404,10 @@ def concrete(address: Address, world: World, state: str) -> list[tuple[str, Rule
         kwargs = {"pk": world.rows[API_ROWS[key]][state].pk}
     elif key in ("api:thread-comments", "api:thread-resolve"):
         kwargs = {"pk": world.rows["assessments.thread"][state].pk}
-    elif key == "api/v1/^.*$":
-        return [("/api/v1/nowhere/", rule)]
+    elif key == "api/v1/^[\\s\\S]*$":
+        return [("/api/v1/nowhere/", rule), ("/api/v1/pairs/%0A/", rule)]
+    elif key == "api-not-found":
+        return [("/api/v2/pairs/", rule), ("/api/%0A", rule)]
     elif key == "admin/(?P<url>.*)$":
         return [(reverse("admin:index") + "nowhere/", rule)]
     if address.suffix:

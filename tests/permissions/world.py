@@ -250,7 +250,8 @@ class Role:
     initiatives), "internal" (experts' own ratings, threads, comments), "panel" (panel A
     and its members), "figures" (scores, comparisons, charts, published figures).
     `may`: what she may do: "admin" (open the admin), "contribute" (add experts'
-    ratings, citations, threads), "chair" (consensus ratings, restores), "staff",
+    ratings, citations, threads), "rate" (sits on the panel of pair A: has a rating
+    sheet there), "chair" (consensus ratings, restores), "staff",
     "superuser", "token" (an API token).
     """
 
@@ -283,7 +284,7 @@ ROLES = [
         "expert_a",
         _seated("expert_a", permissions.EXPERT, "A", "expert"),
         {DRAFT: PANEL_A, PUBLISHED: PUBLIC | PANEL_A},
-        CONTRIBUTOR,
+        CONTRIBUTOR | {"rate"},
     ),
     Role(
         "expert_b",  # on the same rounds, for the other pair
@@ -295,7 +296,7 @@ ROLES = [
         "chair_a",
         _seated("chair_a", permissions.CHAIR, "A", "chair"),
         {DRAFT: PANEL_A, PUBLISHED: PUBLIC | PANEL_A},
-        CONTRIBUTOR | {"chair"},
+        CONTRIBUTOR | {"chair", "rate"},
     ),
     Role(
         "staff",

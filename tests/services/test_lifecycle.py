@@ -38,7 +38,7 @@ def test_publishing_needs_a_confirmed_rating_on_every_dimension(staff):
     rate(assessment, rules=1, demand=1)
     with pytest.raises(services.PublishBlocked) as excinfo:
         services.publish_round(actor=staff, round_=round_, reason="go")
-    assert "missing on 2 dimension" in excinfo.value.problems[0]
+    assert "no consensus rating on motivation, enforcement" in excinfo.value.problems[0]
     assert Round.objects.get(pk=round_.pk).status == Round.Status.REVIEW
 
 

@@ -117,8 +117,12 @@ def the_readme_recipe_recomputes_the_pair_indices(study_round, data, files, tmp_
 def round_json_holds_the_report_and_the_exact_figures(study_round, data, files, tmp_path):
     content = json.loads(files["round.json"])
     with translation.override("en"):
-        report = round_report(study_round).as_dict()
+        report = round_report(study_round).as_dict(with_uncertainty=True)
     assert content["report"] == json.loads(json.dumps(report))
+    # 2016 was rated by a consensus alone: its figures say so, never a false 0–0.
+    overall = content["report"]["overall_interval"]
+    assert (overall["status"], overall["low"], overall["high"]) == ("no_expert_ratings", None, None)
+    assert "consensus alone" in content["report"]["uncertainty"]["note"]
     assert content["exact"]["pairs"]["citizens-parties"] == "2/9"
     assert content["exact"]["overall_index"] == "23/54"
     assert [d["code"] for d in content["methodology"]["dimensions"]] == [
@@ -155,6 +159,10 @@ def the_scores_csv_is_the_one_in_the_package(study_round, data, files, tmp_path)
         "parliament-executive": "67",
         "parties-parliament": "100",
     }
+    statuses = {
+        r["interval_status"] for r in rows(files, "scores.csv") if r["figure"] != "process_score"
+    }
+    assert statuses == {"no_expert_ratings"}
 
 
 def the_readme_is_in_the_language_asked_for_with_every_language_beside_it(

@@ -5,17 +5,18 @@ from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
 
 from assessments import services
-from assessments.models import Round
+from assessments.models import Pair, Rating, Round
 
 from ..base import LanguageCommand
 
-ACTIONS = ("open", "review", "reopen", "publish", "errata", "next")
+ACTIONS = ("open", "review", "reopen", "confirm", "publish", "errata", "next")
 
 
 class Command(LanguageCommand):
     help = (
-        "open | review | reopen | publish | errata | next: change a round's state as USER, "
-        "with a REASON (kept in the round's history)."
+        "open | review | reopen | confirm | publish | errata | next: change a round's state as "
+        "USER, with a REASON (kept in the round's history). `confirm` confirms the round's "
+        "carried-over ratings as re-examined (each rating's history keeps the reason)."
     )
 
     def add_arguments(self, parser):
@@ -30,6 +31,13 @@ class Command(LanguageCommand):
             action="store_true",
             help="With `publish`: publish although discussion threads are open.",
         )
+        parser.add_argument(
+            "--pair",
+            action="append",
+            default=[],
+            metavar="CODE",
+            help="With `confirm`: only this pair's ratings (repeat for several pairs).",
+        )
 
     def handle(
         self,
@@ -41,6 +49,7 @@ class Command(LanguageCommand):
         reason,
         to_year,
         override_open_threads,
+        pair,
         **options,
     ):
         actor = get_user_model().objects.filter(username=user, is_active=True).first()
@@ -52,6 +61,9 @@ class Command(LanguageCommand):
         round_ = rounds.order_by("-version").first()
         if round_ is None:
             raise CommandError(_("No round for %(year)s.") % {"year": year})
+        if action == "confirm":
+            self._confirm(actor, round_, reason, pair)
+            return
         try:
             result = self._run(action, actor, round_, reason, to_year, override_open_threads)
         except services.PublishBlocked as exc:
@@ -68,6 +80,42 @@ class Command(LanguageCommand):
                     "version": result.version,
                     "status": result.get_status_display(),
                 }
+            )
+        )
+
+    def _confirm(self, actor, round_, reason, pair_codes):
+        ratings = Rating.objects.filter(assessment__round=round_, carried_over=True)
+        if pair_codes:
+            pairs = list(Pair.objects.filter(code__in=pair_codes))
+            unknown = sorted(set(pair_codes) - {p.code for p in pairs})
+            if unknown:
+                raise CommandError(
+                    _("No pair %(codes)s; the round's pairs are: %(known)s.")
+                    % {
+                        "codes": ", ".join(unknown),
+                        "known": ", ".join(
+                            Pair.objects.filter(processes__assessments__round=round_)
+                            .distinct()
+                            .values_list("code", flat=True)
+                        ),
+                    }
+                )
+            ratings = ratings.filter(assessment__process__pair__in=pairs)
+        ratings = list(ratings)
+        if not ratings:
+            self.stdout.write(
+                _("Round %(year)s has no carried-over ratings left to confirm.")
+                % {"year": round_.year}
+            )
+            return
+        try:
+            confirmed = services.confirm_ratings(actor=actor, ratings=ratings, reason=reason)
+        except services.DomainError as exc:
+            raise CommandError(str(exc.message)) from exc
+        self.stdout.write(
+            self.style.SUCCESS(
+                _("Confirmed %(n)s carried-over rating(s) of round %(year)s as re-examined.")
+                % {"n": len(confirmed), "year": round_.year}
             )
         )
 

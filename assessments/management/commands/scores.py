@@ -34,7 +34,7 @@ class Command(LanguageCommand):
         round_ = rounds.order_by("-version").first()
         if round_ is None:
             raise CommandError(_("No round for %(year)s.") % {"year": year})
-        data = round_report(round_).as_dict()
+        data = round_report(round_).as_dict(with_uncertainty=True)
         if as_json:
             self.stdout.write(_dumps(data))
             return
@@ -65,6 +65,9 @@ class Command(LanguageCommand):
         for p in data["principals"]:
             w(f"  {_num(p['share']):>7}  {p['name']} ({p['working']}/{p['processes']})")
         w("\n" + _("Overall index: %(index)s%%") % {"index": _num(data["overall_index"])})
+        if data["overall_interval"]["text"]:
+            w(_("Interval: %(interval)s.") % {"interval": data["overall_interval"]["text"]})
+        w(data["uncertainty"]["note"])
         mismatches = data["mismatches"]
         w(
             "\n"
