@@ -85,12 +85,13 @@ def study_round(db) -> Round:
 
 
 def role_group(name: str) -> Group:
-    """The role's group, made again (with its permissions) when a flush emptied the table.
+    """The role's group, made again (with its permissions) if a test emptied the table.
 
-    A transactional test with serialized_rollback flushes every table without the
-    post_migrate signal that recreates the roles, and only a later test that also asks
-    for serialized_rollback gets them back; pytest-django runs transactional tests last,
-    so the ones after it found no groups.
+    Transactional tests do not use serialized_rollback: their flush then emits
+    post_migrate, which recreates content types, permissions and the roles
+    (assessments/roles.py). Restoring a serialized copy instead collided with groups
+    that an earlier flush had recreated under new ids, and left the database empty for
+    the tests that ran after it on the same xdist worker.
     """
     group = Group.objects.filter(name=name).first()
     if group is None:

@@ -24,7 +24,7 @@ from tests.web.rounds import copy_round
 
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.django_db(transaction=True),
 ]
 
 LANGUAGES = ["ky", "ru", "en"]

@@ -18,7 +18,7 @@ from tests.factories import UserFactory
 
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.django_db(transaction=True),
 ]
 
 REDOC_BADGE = "https://cdn.redoc.ly/redoc/logo-mini.svg"

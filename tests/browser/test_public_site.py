@@ -20,11 +20,9 @@ from assessments.selectors import round_report
 from tests.web.conftest import CHANGES_2025
 from tests.web.rounds import copy_round
 
-# serialized_rollback: a transactional test empties every table after it, with the roles a
-# migration created; this puts them back for the tests that run later.
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.django_db(transaction=True),
 ]
 
 LANGUAGES = ["ky", "ru", "en"]

@@ -13,7 +13,7 @@ from tests.web.test_uncertainty_shown import rate_by_experts
 
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.django_db(transaction=True),
 ]
 
 WIDTHS = {1366: 900, 390: 844}

@@ -175,7 +175,7 @@ def test_export_of_a_draft_is_refused_to_someone_not_on_its_panel(client, draft_
     assert response.status_code == 200 and "round" in response.context["form"].errors
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_a_long_import_is_written_in_the_background_and_its_page_follows_it(
     client, study_round, staff, chair, panel_for, monkeypatch
 ):
