@@ -25,3 +25,14 @@ def rounds_to_rate(user: Any) -> list[Round]:
 def rates_in(user: Any, round_: Round) -> bool:
     """Whether she sits on a panel of this round (and so has a rating sheet in it)."""
     return permissions.seats(user).filter(panel__round=round_).exists()
+
+
+@register.simple_tag
+def scrutiny_to_do(user: Any) -> dict[str, bool]:
+    """Whether she peer-reviews, or replies for a rated body, in a round still in work: the
+    admin's index links her to those screens (she has no rating sheet)."""
+    in_work = Round.objects.exclude(status__in=Round.FROZEN_STATUSES)
+    return {
+        "review": permissions.review_assignments(user).filter(round__in=in_work).exists(),
+        "reply": permissions.reply_windows(user).filter(round__in=in_work).exists(),
+    }

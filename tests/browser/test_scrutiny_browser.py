@@ -123,6 +123,9 @@ def test_a_round_through_peer_review_and_a_reply_window_to_publication(
 
     # The reviewer reads the pair's draft and comments; another pair is not there.
     reviewer = log_in(browser, live_server, language, "reviewer")
+    # She has no rating sheet: the admin's index leads her to the peer review.
+    reviewer.locator("#my-scrutiny a").click()
+    expect(reviewer).to_have_url(f"{tools}/review/")
     assert reviewer.goto(f"{tools}/review/2026-v1/citizens-parliament/").status == 404
     reviewer.goto(f"{tools}/review/2026-v1/{PAIR}/")
     section = reviewer.locator(f"#process-{first.pk}")
@@ -144,6 +147,8 @@ def test_a_round_through_peer_review_and_a_reply_window_to_publication(
 
     # The parties' representative sees her pair only, and replies in the page's language.
     respondent = log_in(browser, live_server, language, "parties")
+    respondent.locator("#my-scrutiny a").click()
+    expect(respondent).to_have_url(f"{tools}/reply/")
     assert respondent.goto(f"{tools}/reply/2026-v1/citizens-parliament/").status == 404
     assert respondent.goto(f"{tools}/review/2026-v1/{PAIR}/").status == 404
     respondent.goto(f"{tools}/reply/2026-v1/{PAIR}/")
