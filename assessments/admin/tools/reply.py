@@ -152,9 +152,10 @@ def reply_pair(request: HttpRequest, key: str, pair: str) -> HttpResponse:
     form = None
     if writer:
         form = ReplyForm(request.POST or None, initial={"language": get_language()[:2]})
+        # Each choice is labelled with its round and process: read them with the rows.
         form.fields["assessment"].queryset = ProcessAssessment.objects.filter(
             pk__in=[f.assessment.pk for f in findings]
-        )
+        ).select_related("round", "process")
         if request.method == "POST" and form.is_valid():
             try:
                 replies.submit_reply(actor=user, window=window, **form.cleaned_data)

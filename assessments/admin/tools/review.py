@@ -198,11 +198,16 @@ def review_pair(request: HttpRequest, key: str, pair: str) -> HttpResponse:
     reviewer = (
         in_review and permissions.review_assignments(user).filter(round=round_, pair=pair_).exists()
     )
+    # Every process on the page is of one pair: one panel seat answers for all of them.
+    can_answer = (
+        not round_.is_frozen
+        and bool(findings)
+        and permissions.can_answer_review(user, findings[0].assessment)
+    )
     for f in findings:
         f.extra["comment_form"] = errors.get(f"comment-{f.assessment.pk}") or (
             CommentForm() if reviewer else None
         )
-        can_answer = not round_.is_frozen and permissions.can_answer_review(user, f.assessment)
         f.extra["answers"] = [
             (
                 c,
