@@ -11,9 +11,11 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
+from django.core.cache import cache
 from django.utils.translation import gettext as _
 
 from assessments import diagrams, scoring, selectors
+from assessments.api.caching import generation
 from assessments.models import Methodology, PublishedFigure, Round, ScaleLevel
 
 
@@ -134,11 +136,35 @@ class RoundFigures:
         return any(f.printed is not None for f in self.principals)
 
 
+# A published round's agreement and intervals never change; keep them a day.
+UNCERTAINTY_CACHE_SECONDS = 24 * 60 * 60
+
+
+def _keep_uncertainty(rr: selectors.RoundReport) -> None:
+    """A published round's agreement and intervals from the cache, or computed and kept.
+
+    Reading and resampling the experts' own ratings (360,000 in the benchmark's history)
+    is most of a cold page's time; every page of the round (home, round, pair, charts,
+    embeds) reuses them. Keyed by the round's version and the API cache's generation,
+    which changes with any saved round (assessments.api.caching)."""
+    round_ = rr.round
+    if not round_.is_frozen:
+        return
+    stamp = round_.published_at.isoformat() if round_.published_at else ""
+    key = f"web:uncertainty:{generation()}:{round_.pk}:{round_.version}:{round_.status}:{stamp}"
+    kept = cache.get(key)
+    if kept is not None:
+        rr.uncertainty = kept  # a cached_property: the instance's own value wins
+    else:
+        cache.set(key, rr.uncertainty, UNCERTAINTY_CACHE_SECONDS)
+
+
 def round_figures(
     round_: Round, pair_url=None, scale: dict[int, str] | None = None
 ) -> RoundFigures:
     """A round's figures from selectors.round_report(), each with its printed counterpart."""
     rr = selectors.round_report(round_)
+    _keep_uncertainty(rr)
     report = rr.as_dict(with_findings=False)
     names = rr.names
     s = rr.report.scores
