@@ -19,7 +19,7 @@ from django.core.cache import cache
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from assessments import diagrams, permissions, scoring, scrutiny_reads, selectors
+from assessments import diagrams, names, permissions, scoring, scrutiny_reads, selectors
 from assessments.api.selectors import pair_index_series_of
 from assessments.comparison import (
     ADDED,
@@ -41,6 +41,7 @@ from assessments.models import (
     Round,
     ScaleLevel,
 )
+from assessments.names import names_of
 
 from .converters import RoundRef
 
@@ -52,10 +53,13 @@ SERIES_CACHE_SECONDS = 24 * 60 * 60
 
 
 def published_rounds() -> list[Round]:
-    """Every round the public may read (published and superseded), newest first: one query."""
-    return list(
+    """Every round the public may read (published and superseded), newest first: one query.
+    A page about them all names things as the newest does (unless its round is named)."""
+    rounds = list(
         permissions.public_rounds().select_related("methodology").order_by("-year", "-version")
     )
+    names.reading_rounds(rounds)
+    return rounds
 
 
 def published_round(ref: RoundRef) -> Round:
@@ -66,6 +70,7 @@ def published_round(ref: RoundRef) -> Round:
     round_ = rounds.order_by("-version").first()
     if round_ is None:
         raise Http404("No published round of that year and version.")
+    names.reading(round_)  # the page prints the names it was published with
     return round_
 
 
@@ -730,7 +735,7 @@ def _pct_text(value: Fraction | None) -> str:
 def comparison_page(before: Round, after: Round) -> ComparisonPage:
     """Two published rounds side by side: every figure's change, every rating that moved."""
     c = compare_rounds(before, after)
-    pair_names = dict(Pair.objects.values_list("code", "name"))
+    pair_names = names_of(Pair.objects.all())
     dimension_names = dict(
         Dimension.objects.filter(methodology__in=[before.methodology_id, after.methodology_id])
         .order_by("methodology_id", "position")
