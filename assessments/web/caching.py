@@ -139,6 +139,8 @@ def _keep_only(request: HttpRequest, names: Sequence[str]) -> str:
 
 
 def _entry(response: HttpResponse) -> CachedPage:
+    if hasattr(response, "render"):  # a TemplateResponse (the sitemap's)
+        response.render()
     body = response.content
     return CachedPage(
         body=body,
