@@ -148,12 +148,22 @@ def naming_changes(corrected: Round, now: Snapshot) -> list[str]:
 
 
 class _Scope:
-    """A read in progress: the names it prints (None: current), and whether its round is
-    known yet (a public page's round is known once its address is resolved)."""
+    """A read in progress: the round whose names it prints (None: current names), and whether
+    that round is known yet (a public page's is, once its address is resolved). The capture
+    is read when a row first needs it: a page that prints no name reads nothing more."""
 
-    def __init__(self, names: Snapshot | None, fixed: bool) -> None:
-        self.names = names
+    def __init__(self, round_: Round | None, fixed: bool) -> None:
+        self.round = round_
         self.fixed = fixed
+        self._names: Snapshot | None = None
+        self._read = False
+
+    @property
+    def names(self) -> Snapshot | None:
+        if not self._read:
+            self._names = snapshot(self.round) if self.round is not None else None
+            self._read = True
+        return self._names
 
 
 _active: contextvars.ContextVar[_Scope | None] = contextvars.ContextVar(
@@ -205,7 +215,7 @@ def _scope(scope: _Scope) -> Iterator[None]:
 def as_published(round_: Round | None) -> contextlib.AbstractContextManager[None]:
     """Inside, names of subjects, pairs, processes, acts and editions read as `round_` was
     published with them (current names for a round in work, or for None)."""
-    return _scope(_Scope(snapshot(round_) if round_ is not None else None, fixed=True))
+    return _scope(_Scope(round_, fixed=True))
 
 
 def public_read() -> contextlib.AbstractContextManager[None]:
@@ -218,7 +228,7 @@ def reading(round_: Round | None) -> None:
     (a pair's page names its round, then lists every round for its series)."""
     scope = _active.get()
     if scope is not None and not scope.fixed and round_ is not None:
-        scope.names, scope.fixed = snapshot(round_), True
+        scope.round, scope.fixed = round_, True
 
 
 def reading_rounds(rounds: Iterable[Round]) -> None:
