@@ -2,8 +2,8 @@
 
 A `page_size` that is not a whole number from 1 to 200 is a 400 naming it, not
 silently the default or the maximum: a tool asking for 500 rows a page must learn
-that it gets 200. So is a `page` that is not a whole number from 1, or past the
-last page: the answer says how many pages there are.
+that it gets 200. So is a `page` that is not a whole number from 1. A page past
+the last is a 404 (that page does not exist) naming `page` and how many there are.
 """
 
 from __future__ import annotations
@@ -31,9 +31,9 @@ class PageNumberPagination(pagination.PageNumberPagination):
         try:
             return super().paginate_queryset(queryset, request, view)
         except NotFound:
-            # DRF's "Invalid page" 404 would read as a missing collection.
+            # DRF's bare "Invalid page." says neither which parameter nor what would do.
             pages = self.django_paginator_class(queryset, self.get_page_size(request)).num_pages
-            raise ValidationError(
+            raise NotFound(
                 {
                     self.page_query_param: [
                         _("There are %(pages)s pages: ask for a page from 1 to %(pages)s.")
