@@ -253,4 +253,12 @@ class RevisionedViewSet(ReadOnlyViewSet):
                 data = self.get_serializer(row).data
                 exc.representation = data  # type: ignore[attr-defined]
                 exc.etag = row_etag(row.revision, self.language, data)  # type: ignore[attr-defined]
+                exc.person = last_changed_by(row)  # type: ignore[attr-defined]
             raise
+
+
+def last_changed_by(row: Model) -> dict[str, Any] | None:
+    """Who changed the row last, as the API names a person: {id, name}."""
+    record = row.history.order_by("-history_date").select_related("history_user").first()  # type: ignore[attr-defined]
+    user = record.history_user if record is not None else None
+    return s.PersonField().to_representation(user) if user is not None else None
