@@ -140,7 +140,7 @@ def test_a_published_round_is_not_offered_for_import(chair_client, draft_2025):
 
 
 def test_an_xlsx_bomb_is_refused_on_upload(chair_client, draft_2025, monkeypatch):
-    monkeypatch.setattr(imports, "MAX_XLSX_UNCOMPRESSED_BYTES", 1000)
+    monkeypatch.setattr(imports.reading, "MAX_XLSX_UNCOMPRESSED_BYTES", 1000)
     response = upload(chair_client, export_xlsx("ratings", draft_2025))
     assert "unpacks to" in str(response.context["form"].errors["file"])
 
