@@ -25,6 +25,20 @@ PROGRESS_TIMEOUT = 6 * 3600
 # A running import writes its progress a few times a second; this long without news, the
 # process that ran it has died (and its transaction, never committed, wrote nothing).
 PROGRESS_STALE_SECONDS = 120
+CANCEL_KEY = "import-cancel:{token}"
+
+
+class ImportCancelled(Exception):
+    """The person who started the import cancelled it; its transaction is rolled back."""
+
+
+def request_cancel(token: str) -> None:
+    """Ask the import under `token` to stop at its next progress report (or before it starts)."""
+    cache.set(CANCEL_KEY.format(token=token), True, PROGRESS_TIMEOUT)
+
+
+def cancel_requested(token: str) -> bool:
+    return bool(cache.get(CANCEL_KEY.format(token=token)))
 
 
 class CacheProgress:
@@ -35,11 +49,15 @@ class CacheProgress:
     one process, which is what runserver is.
     """
 
-    def __init__(self, token: str, *, every: float = 0.3) -> None:
+    def __init__(
+        self, token: str, *, every: float = 0.3, cancellable: bool = False, state: str = "running"
+    ) -> None:
         self.key = PROGRESS_KEY.format(token=token)
+        self.cancel_key = CANCEL_KEY.format(token=token)
         self.every = every
+        self.cancellable = cancellable
         self._last = 0.0
-        self._set({"state": "running", "phase": "start", "done": 0, "total": 0})
+        self._set({"state": state, "phase": "start", "done": 0, "total": 0})
 
     def _set(self, state: dict[str, Any]) -> None:
         cache.set(self.key, {**state, "updated": time.time()}, PROGRESS_TIMEOUT)
@@ -51,10 +69,18 @@ class CacheProgress:
             return
         self._last = now
         self._set({"state": "running", "phase": phase, "done": done, "total": total})
+        # Asked as often as progress is written (not per row): a cancel stops the import
+        # between rows or batches, inside its transaction, so nothing is written.
+        if self.cancellable and self.cancel_requested():
+            raise ImportCancelled
 
-    def finish(self, *, failed: bool = False) -> None:
+    def cancel_requested(self) -> bool:
+        return bool(cache.get(self.cancel_key))
+
+    def finish(self, *, failed: bool = False, cancelled: bool = False) -> None:
         state = cache.get(self.key) or {}
-        self._set({**state, "state": "failed" if failed else "done"})
+        ending = "cancelled" if cancelled else "failed" if failed else "done"
+        self._set({**state, "state": ending})
 
 
 def read_progress(token: str) -> dict[str, Any] | None:

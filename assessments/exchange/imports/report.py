@@ -75,6 +75,7 @@ class ImportReport:
     errors: list[RowError] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     written: bool = False
+    cancelled: bool = False  # stopped by the person who started it: nothing written
     seconds: float = 0.0
 
     @property

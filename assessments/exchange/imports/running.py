@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from ... import permissions, services
 from ...models import Round
 from .checking import _Rows
-from .progress import Progress, _no_progress
+from .progress import ImportCancelled, Progress, _no_progress
 from .ratings import _ConsensusRows, _ExpertRows
 from .reading import read_table
 from .reference import _CitationRows, _LegalActRows, _ProcessRows
@@ -154,6 +154,10 @@ def run_import(
                 report.written = True
         except _Rollback:
             report.written = False
+        except ImportCancelled:
+            # Raised between rows or batches; leaving the block rolled every write back.
+            report.written = False
+            report.cancelled = True
     for change in report.changes:
         change.write = None  # the closures hold querysets and users; the report is kept
         change.bulk = None
