@@ -468,6 +468,12 @@ def test_a_csv_of_too_many_rows_is_refused_before_it_is_parsed(draft_2025, chair
     assert imports.reading._count_csv_rows(data) == 102
 
 
+def test_a_csv_line_longer_than_any_row_is_refused_by_its_number(draft_2025, chair_2025):
+    data = b"process,dimension,value\njk-elections,rules,1\n" + b"x" * (200 * 1024) + b"\n"
+    with pytest.raises(imports.ImportFileError, match="Line 3 of the file is 200 KB long"):
+        run(draft_2025, chair_2025, data, filename="r.csv")
+
+
 def test_an_xlsx_of_too_many_parts_is_refused(draft_2025, chair_2025, openpyxl_must_not_open):
     many = zip_bytes({f"xl/part{i}.xml": b"x" for i in range(imports.MAX_XLSX_MEMBERS + 1)})
     with pytest.raises(imports.ImportFileError, match="parts; at most"):

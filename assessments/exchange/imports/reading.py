@@ -20,6 +20,8 @@ MAX_UPLOAD_BYTES = getattr(settings, "IMPORT_MAX_UPLOAD_BYTES", 10 * 1024 * 1024
 MAX_XLSX_UNCOMPRESSED_BYTES = getattr(settings, "IMPORT_MAX_XLSX_UNCOMPRESSED_BYTES", 100 * 2**20)
 MAX_XLSX_MEMBERS = getattr(settings, "IMPORT_MAX_XLSX_MEMBERS", 200)
 MAX_ROWS = getattr(settings, "IMPORT_MAX_ROWS", 100_000)
+# A row of an export is a few KB at most; Python's csv module refuses a cell past 128 KB.
+MAX_LINE_BYTES = getattr(settings, "IMPORT_MAX_LINE_BYTES", 128 * 1024)
 
 # --- reading the file -------------------------------------------------------------------
 
@@ -83,6 +85,22 @@ def _check_row_count(rows_with_header: int) -> None:
         )
 
 
+def _check_csv_lines(data: bytes) -> None:
+    """Refuse a line longer than any row of an export, naming it, before the csv module
+    reads it. Only a file of few enough lines is split (the row count refused the others)."""
+    if len(data) <= MAX_LINE_BYTES or data.count(b"\n") > MAX_ROWS + 1:
+        return
+    for number, line in enumerate(data.split(b"\n"), start=1):
+        if len(line) > MAX_LINE_BYTES:
+            raise ImportFileError(
+                _(
+                    "Line %(line)s of the file is %(kb)s KB long; at most %(max)s KB are "
+                    "accepted. Is it the CSV of an export?"
+                )
+                % {"line": number, "kb": len(line) // 1024, "max": MAX_LINE_BYTES // 1024}
+            )
+
+
 def _count_csv_rows(data: bytes) -> int:
     """Rows of a CSV file, counted as the csv module reads them (a quoted cell may hold line
     breaks), without keeping them; only when its line breaks alone exceed the limit."""
@@ -115,6 +133,7 @@ def read_table(data: bytes, filename: str) -> tablib.Dataset:
             check_xlsx_archive(data)
         else:
             _check_row_count(_count_csv_rows(data))
+            _check_csv_lines(data)
         dataset = FORMATS[fmt].create_dataset(data)
     except UnicodeDecodeError:
         raise ImportFileError(_("The CSV file is not in UTF-8: save it as “CSV UTF-8”.")) from None
