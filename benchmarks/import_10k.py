@@ -122,16 +122,31 @@ def csv_of(processes: int) -> bytes:
     return out.getvalue().encode()
 
 
+SLOWEST = int(os.environ.get("BENCH_SLOWEST", "0"))  # print the N slowest kinds of query
+
+
 def timed(label: str, rows: int, call):
     # Wall time is what a user waits; CPU time (this process only, not the database
-    # server's) tells how much of it was ours on a shared machine.
+    # server's) tells how much of it was ours on a shared machine. Queries are counted:
+    # their number must not grow with the rows (tests/imports/test_queries.py pins it).
+    from django.test.utils import CaptureQueriesContext
+
     started, cpu = time.perf_counter(), time.process_time()
-    result = call()
+    with CaptureQueriesContext(connection) as queries:
+        result = call()
     seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
     print(
-        f"{label:<46} {seconds:8.2f} s  {rows / seconds:6.0f} rows/s   (CPU {cpu:7.2f} s)",
+        f"{label:<46} {seconds:8.2f} s  {rows / seconds:6.0f} rows/s   (CPU {cpu:7.2f} s)"
+        f"  {len(queries):5d} queries",
         flush=True,
     )
+    if SLOWEST:
+        kinds: dict[str, float] = {}
+        for query in queries.captured_queries:
+            kind = " ".join(query["sql"].split()[:4])[:70]
+            kinds[kind] = kinds.get(kind, 0.0) + float(query["time"])
+        for kind, spent in sorted(kinds.items(), key=lambda k: -k[1])[:SLOWEST]:
+            print(f"      {spent:7.2f} s  {kind}")
     return result, seconds
 
 
