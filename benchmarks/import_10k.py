@@ -22,8 +22,10 @@ import_ratings command call it:
 from __future__ import annotations
 
 import argparse
+import cProfile
 import io
 import os
+import pstats
 import sys
 import time
 from pathlib import Path
@@ -123,6 +125,7 @@ def csv_of(processes: int) -> bytes:
 
 
 SLOWEST = int(os.environ.get("BENCH_SLOWEST", "0"))  # print the N slowest kinds of query
+PROFILE = int(os.environ.get("BENCH_PROFILE", "0"))  # print the N costliest functions
 
 
 def timed(label: str, rows: int, call):
@@ -131,9 +134,14 @@ def timed(label: str, rows: int, call):
     # their number must not grow with the rows (tests/imports/test_queries.py pins it).
     from django.test.utils import CaptureQueriesContext
 
+    profiler = cProfile.Profile() if PROFILE else None
     started, cpu = time.perf_counter(), time.process_time()
     with CaptureQueriesContext(connection) as queries:
+        if profiler:
+            profiler.enable()
         result = call()
+        if profiler:
+            profiler.disable()
     seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
     print(
         f"{label:<46} {seconds:8.2f} s  {rows / seconds:6.0f} rows/s   (CPU {cpu:7.2f} s)"
@@ -147,6 +155,8 @@ def timed(label: str, rows: int, call):
             kinds[kind] = kinds.get(kind, 0.0) + float(query["time"])
         for kind, spent in sorted(kinds.items(), key=lambda k: -k[1])[:SLOWEST]:
             print(f"      {spent:7.2f} s  {kind}")
+    if profiler:
+        pstats.Stats(profiler).sort_stats("tottime").print_stats(PROFILE)
     return result, seconds
 
 

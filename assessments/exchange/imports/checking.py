@@ -48,6 +48,7 @@ class _Rows:
         self.errors: list[RowError] = []
         self.resource: RowsResource = RESOURCES[self.kind]()
         self._allowed: dict[tuple[str, int], bool] = {}
+        self._reason_format: str | None = None
 
     # -- helpers --
 
@@ -73,12 +74,11 @@ class _Rows:
                 ),
             )
             return None
-        # The history says where the change came from, next to why.
-        return _("%(reason)s (import of %(source)s, row %(row)s)") % {
-            "reason": reason,
-            "source": self.source,
-            "row": number,
-        }
+        # The history says where the change came from, next to why. Translated once per import:
+        # gettext costs more than the rest of a row's checks.
+        if self._reason_format is None:
+            self._reason_format = _("%(reason)s (import of %(source)s, row %(row)s)")
+        return self._reason_format % {"reason": reason, "source": self.source, "row": number}
 
     def is_foreign(self, number: int, values: dict[str, Any]) -> bool | None:
         """Whether the row was exported from another round than the target; None on error."""

@@ -51,17 +51,17 @@ def import_job(
     """
     tracker = CacheProgress(token, cancellable=True)
     try:
+        round_ = (
+            Round.objects.select_related("methodology").get(pk=round_pk)
+            if round_pk is not None
+            else None
+        )
         if tracker.cancel_requested():  # cancelled while it waited in the queue
-            report = _cancelled(kind, filename)
+            report = _cancelled(kind, filename, round_)
         else:
             data = read_kept(file)
             if hashlib.sha256(data).hexdigest() != sha256:
                 raise ValueError("The kept file is not the one that was previewed.")
-            round_ = (
-                Round.objects.select_related("methodology").get(pk=round_pk)
-                if round_pk is not None
-                else None
-            )
             actor = get_user_model().objects.get(pk=user)
             with translation.override(language):
                 report = run_import(
@@ -92,5 +92,8 @@ def import_job(
     }
 
 
-def _cancelled(kind: str, filename: str) -> ImportReport:
-    return ImportReport(kind=kind, round_label="", source=filename, dry_run=False, cancelled=True)
+def _cancelled(kind: str, filename: str, round_: Round | None) -> ImportReport:
+    label = f"{round_.year} v{round_.version}" if round_ is not None else ""
+    return ImportReport(
+        kind=kind, round_label=label, source=filename, dry_run=False, cancelled=True
+    )

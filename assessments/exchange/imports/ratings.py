@@ -52,11 +52,13 @@ class _ConsensusRows(_Rows):
     def load(self) -> None:
         super().load()
         self.load_assessments()
+        # Keyed by the codes of the assessments and dimensions loaded already: no join, and
+        # one model instance per rating instead of four (10,000 rows: a second less).
+        process_of = {a.pk: code for code, a in self.assessments.items()}
+        dimension_of = {d.pk: code for code, d in self.dimensions.items()}
         self.existing = {
-            (r.assessment.process.code, r.dimension.code): r
-            for r in Rating.objects.filter(assessment__round=self.round).select_related(
-                "assessment__process", "dimension"
-            )
+            (process_of[r.assessment_id], dimension_of[r.dimension_id]): r
+            for r in Rating.objects.filter(assessment__round=self.round)
         }
 
     def check(self, number, values, seen):
