@@ -1,8 +1,8 @@
-"""Staff import ratings in headless Chromium, with the production queue: upload, preview,
-confirm; the status page waits for the worker, shows the import's progress and a Cancel
-button; the worker (django-tasks' own, on the database backend) writes it or, cancelled,
-writes nothing. In Kyrgyz, Russian and English, on a wide and a phone-sized screen;
-screenshots under artifacts/screenshots/imports/.
+"""Staff import ratings in headless Chromium, with the production queue: upload (the check
+waits for the worker), preview, confirm; the status page waits for the worker, shows the
+import's progress and a Cancel button; the worker (django-tasks' own, on the database
+backend) writes it or, cancelled, writes nothing. In Kyrgyz, Russian and English, on a
+wide and a phone-sized screen; screenshots under artifacts/screenshots/imports/.
 """
 
 from __future__ import annotations
@@ -100,6 +100,11 @@ def confirm_an_edited_file(page, live_server, draft, language: str, folder) -> N
     page.set_input_files("#id_file", {"name": "ratings.xlsx", "mimeType": XLSX, "buffer": data})
     page.fill("#id_reason", "Panel meeting of 12 March")
     page.locator("#import-form input[type=submit]").click()
+    # The check of the file waits for the worker too; its page becomes the preview.
+    expect(page.locator("#import-running")).to_be_visible()
+    if language == "en":
+        shoot(page, folder, f"{language}-checking")
+    run_worker()
     expect(page.locator("#confirm-form")).to_be_visible()
     page.locator("#confirm-form input[type=submit]").click()
     # The request only queued it: the status page waits for the worker, and offers Cancel.

@@ -36,8 +36,21 @@ def run_worker() -> None:
     call_command("db_worker", "--batch", "--no-startup-delay", "--interval", "0", verbosity=0)
 
 
+def preview(client, draft):
+    """Upload: the check waits in the queue too; the worker runs it; its page is the preview."""
+    token = uuid.uuid4()
+    response = upload(client, edited(draft), token=token.hex)
+    status_url = reverse("assessment_tools:import-status", kwargs={"token": token})
+    assert response.status_code == 302 and response["Location"] == status_url
+    waiting = client.get(status_url)
+    assert waiting.context["running"]["state"] == "queued" and waiting.context["previewing"]
+    run_worker()
+    return client.get(status_url)
+
+
 def confirm(client, draft, token):
-    ticket = upload(client, edited(draft)).context["ticket"]
+    ticket = preview(client, draft).context["ticket"]
+    assert ticket
     return client.post(
         reverse("assessment_tools:import-confirm"), {"ticket": ticket, "progress": token.hex}
     )
@@ -57,8 +70,8 @@ def test_a_confirmed_import_waits_in_the_queue_until_the_worker_writes_it(
     status_url = reverse("assessment_tools:import-status", kwargs={"token": token})
     assert response.status_code == 302 and response["Location"] == status_url
     # The request wrote nothing: the job is a row of the queue, waiting.
-    (job,) = DBTaskResult.objects.all()
-    assert job.status == "READY" and not changed(draft_2025).exists()
+    (job,) = DBTaskResult.objects.filter(status="READY")
+    assert not changed(draft_2025).exists()
     waiting = client.get(status_url)
     assert waiting.context["running"]["state"] == "queued"
     assert 'id="cancel-import"' in waiting.content.decode()
@@ -112,6 +125,24 @@ def test_nobody_cancels_or_reads_another_users_import(client, draft_2025, chair_
     )
     run_worker()
     assert changed(draft_2025).exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_file_refused_by_the_worker_shows_its_error_on_the_form(
+    client, draft_2025, chair_2025, queue
+):
+    """With the queue, no web process parses an upload: the worker refuses it, and the
+    status page shows why on the form, as a preview in the request would."""
+    client.force_login(chair_2025)
+    token = uuid.uuid4()
+    response = upload(client, b"PK\x03\x04 not really a zip", token=token.hex)
+    assert response.status_code == 302
+    run_worker()
+    page = client.get(reverse("assessment_tools:import-status", kwargs={"token": token}))
+    assert page.status_code == 200
+    assert "not a zip archive" in " ".join(page.context["form"].errors["file"])
+    assert page.context["form"]["reason"].value() == "Panel meeting"  # kept what was typed
+    assert list(queue.iterdir()) == []
 
 
 def test_a_cancel_after_rows_were_written_rolls_them_all_back(draft_2025, chair_2025):
@@ -195,8 +226,8 @@ def test_the_worker_process_needs_only_the_service_roles_rights(
         timeout=300,
     )
     assert worker.returncode == 0, worker.stderr[-2000:]
-    (job,) = DBTaskResult.objects.all()
-    assert job.status == "SUCCESSFUL", job.traceback
+    assert not DBTaskResult.objects.exclude(status="SUCCESSFUL").exists()
+    job = DBTaskResult.objects.get(args_kwargs__kwargs__dry_run=False)
     assert job.return_value["written"] is True
     assert changed(draft_2025).get().history.first().history_user == chair_2025
 

@@ -20,6 +20,7 @@ from typing import Any
 from django import forms
 from django.contrib import admin, messages
 from django.core import signing
+from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -31,7 +32,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from ... import permissions
 from ...exchange import imports, packages, resources
-from ...exchange.imports.jobs import import_job
+from ...exchange.imports.jobs import import_job, writes_of
 from ...exchange.imports.previews import PENDING_MAX_AGE, keep_file, read_kept
 from ...models import Round
 from .rounds import figure_rounds, find_round, round_choices, round_key, visible_rounds
@@ -114,29 +115,29 @@ class ImportForm(forms.Form):
 PENDING_SALT = "assessments.import.pending"
 
 
-def _pending(
-    request: HttpRequest,
-    *,
-    name: str,
-    kind: str,
-    round_: Round | None,
-    reason: str,
-    filename: str,
-    data: bytes,
-    writes: int,
-) -> str:
-    """A signed ticket for the confirmation: this user, this file, this round, this reason."""
+JOB_KEY = "import-job:{token}"  # what a queued import was asked to do, for its status page
+
+
+def _enqueue(request: HttpRequest, token: str, job: dict[str, Any]) -> str:
+    """Queue `job` (import_job's arguments but the token) under the user's `token`; the key
+    of its progress and report."""
+    key = _progress_token(request, token)
+    # "queued" before the status page first looks; the worker says "running" when it starts.
+    imports.CacheProgress(key, state="queued")
+    cache.set(JOB_KEY.format(token=key), job, imports.progress.PROGRESS_TIMEOUT)
+    import_job.enqueue(token=key, language=translation.get_language(), **job)
+    return key
+
+
+def _ticket(request: HttpRequest, job: dict[str, Any], report: imports.ImportReport) -> str | None:
+    """A signed ticket for the confirmation of a preview with something to write: this user,
+    this file, this round, this reason."""
+    writes = writes_of(report)
+    if not (report.ok and writes and not report.cancelled):
+        return None
+    fields = ("file", "kind", "round_pk", "reason", "filename", "sha256")
     return signing.dumps(
-        {
-            "user": request.user.pk,
-            "name": name,
-            "kind": kind,
-            "round": round_.pk if round_ else None,
-            "reason": reason,
-            "filename": filename,
-            "sha256": hashlib.sha256(data).hexdigest(),
-            "writes": writes,
-        },
+        {"user": request.user.pk, **{f: job[f] for f in fields}, "writes": writes},
         salt=PENDING_SALT,
     )
 
@@ -170,47 +171,46 @@ def import_rows(request: HttpRequest) -> TemplateResponse:
     if request.method != "POST" or not form.is_valid():
         return _import_page(request, {"form": form})
     data = form.cleaned_data["file"].read()
-    round_, kind = form.cleaned_data["round_obj"], form.cleaned_data["kind"]
-    reason = form.cleaned_data["reason"]
-    tracker = _new_progress(request)
-    try:
-        report = imports.run_import(
-            kind=kind,
-            data=data,
-            filename=form.cleaned_data["file"].name,
-            actor=request.user,
-            round_=round_,
-            reason=reason,
-            dry_run=True,
-            progress=tracker,
-        )
-    except imports.ImportFileError as exc:
-        form.add_error("file", str(exc))
+    round_ = form.cleaned_data["round_obj"]
+    token = _token_of(request) or str(uuid.uuid4())
+    job = {
+        "user": request.user.pk,
+        "file": keep_file(data),
+        "sha256": hashlib.sha256(data).hexdigest(),
+        "kind": form.cleaned_data["kind"],
+        "filename": form.cleaned_data["file"].name,
+        "round_pk": round_.pk if round_ else None,
+        "reason": form.cleaned_data["reason"],
+        "dry_run": True,
+    }
+    key = _enqueue(request, token, job)
+    report = imports.read_result(key)
+    if report is None:  # a worker will check it: its status page follows
+        return redirect("assessment_tools:import-status", token=token)
+    # Checked already (the immediate backend): the preview, on the page that was posted.
+    return _preview_page(request, form, report, job)
+
+
+def _round_of(request: HttpRequest, pk: int | None) -> Round | None:
+    return next((r for r in visible_rounds(request.user) if r.pk == pk), None)
+
+
+def _preview_page(
+    request: HttpRequest, form: ImportForm, report: imports.ImportReport, job: dict[str, Any]
+) -> TemplateResponse:
+    if report.file_error:
+        if not form.is_bound:  # the status page's form: shown again with the file's error
+            form.full_clean()
+            form.cleaned_data = {}
+        form.add_error("file", report.file_error)
         return _import_page(request, {"form": form})
-    finally:
-        if tracker is not None:
-            tracker.finish()
-    ticket = None
-    writes = report.count(imports.CREATE) + report.count(imports.UPDATE)
-    if report.ok and writes:
-        name = keep_file(data)
-        ticket = _pending(
-            request,
-            name=name,
-            kind=kind,
-            round_=round_,
-            reason=reason,
-            filename=report.source,
-            data=data,
-            writes=writes,
-        )
     return _import_page(
         request,
         {
             "form": form,
             "report": report,
-            "ticket": ticket,
-            "round": round_,
+            "ticket": _ticket(request, job, report),
+            "round": _round_of(request, job["round_pk"]),
             "shown_changes": _shown(report),
         },
     )
@@ -236,29 +236,20 @@ def import_confirm(request: HttpRequest) -> HttpResponse:
     if pending["user"] != request.user.pk:
         raise Http404
     try:
-        data = read_kept(pending["name"])
+        data = read_kept(pending["file"])
     except FileNotFoundError:
         messages.error(request, _("This preview has expired: upload the file again."))
         return redirect("assessment_tools:import")
     if hashlib.sha256(data).hexdigest() != pending["sha256"]:
         raise Http404
-    if pending["round"] is not None and not Round.objects.filter(pk=pending["round"]).exists():
+    if (
+        pending["round_pk"] is not None
+        and not Round.objects.filter(pk=pending["round_pk"]).exists()
+    ):
         raise Http404
     token = _token_of(request) or str(uuid.uuid4())
-    key = _progress_token(request, token)
-    # "queued" before the status page first looks; the worker says "running" when it starts.
-    imports.CacheProgress(key, state="queued")
-    import_job.enqueue(
-        token=key,
-        user=request.user.pk,
-        file=pending["name"],
-        sha256=pending["sha256"],
-        kind=pending["kind"],
-        filename=pending["filename"],
-        round_pk=pending["round"],
-        reason=pending["reason"],
-        language=translation.get_language(),
-    )
+    fields = ("user", "file", "sha256", "kind", "filename", "round_pk", "reason")
+    _enqueue(request, token, {**{f: pending[f] for f in fields}, "dry_run": False})
     return redirect("assessment_tools:import-status", token=token)
 
 
@@ -294,6 +285,19 @@ def import_status(request: HttpRequest, token: uuid.UUID) -> TemplateResponse:
     its report when it is done."""
     key = _progress_token(request, str(token))
     report = imports.read_result(key)
+    job = cache.get(JOB_KEY.format(token=key))
+    if report is not None and report.dry_run and job is not None:
+        form = ImportForm(
+            rounds=visible_rounds(request.user),
+            initial={
+                "kind": job["kind"],
+                "round": round_key(round_)
+                if (round_ := _round_of(request, job["round_pk"]))
+                else "",
+                "reason": job["reason"],
+            },
+        )
+        return _preview_page(request, form, report, job)
     if report is not None:
         round_ = None
         if report.round_label:
@@ -308,6 +312,7 @@ def import_status(request: HttpRequest, token: uuid.UUID) -> TemplateResponse:
             "form": None,
             "running": state,
             "running_token": str(token),
+            "previewing": bool(job and job.get("dry_run")),
             "cancelling": imports.cancel_requested(key),
         },
     )

@@ -76,6 +76,7 @@ class ImportReport:
     notes: list[str] = field(default_factory=list)
     written: bool = False
     cancelled: bool = False  # stopped by the person who started it: nothing written
+    file_error: str = ""  # the file as a whole could not be read (ImportFileError), if so
     seconds: float = 0.0
 
     @property

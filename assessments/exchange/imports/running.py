@@ -132,34 +132,46 @@ def run_import(
     dataset = read_table(data, filename)
     if not _file_checks(importer, dataset, report):
         return report
-    if dry_run:
-        _plan(importer, dataset, report, progress)
-    else:
-        try:
-            with transaction.atomic():
-                if round_ is not None:
-                    # Hold the round while writing: it cannot be published half-imported.
-                    locked = Round.objects.select_for_update().get(pk=round_.pk)
-                    if locked.is_frozen:
-                        report.errors.append(
-                            RowError(None, None, _("The round was published meanwhile."))
-                        )
-                        raise _Rollback
-                _plan(importer, dataset, report, progress)
-                if report.errors:
-                    raise _Rollback
-                _write(importer, report, progress)
-                if report.errors:
-                    raise _Rollback
-                report.written = True
-        except _Rollback:
-            report.written = False
-        except ImportCancelled:
-            # Raised between rows or batches; leaving the block rolled every write back.
-            report.written = False
-            report.cancelled = True
+    try:
+        if dry_run:
+            _plan(importer, dataset, report, progress)
+        else:
+            _plan_and_write(importer, dataset, report, progress, round_)
+    except ImportCancelled:
+        # Raised between rows or batches; leaving the transaction rolled every write back.
+        report.written = False
+        report.cancelled = True
     for change in report.changes:
         change.write = None  # the closures hold querysets and users; the report is kept
         change.bulk = None
     report.seconds = time.perf_counter() - started
     return report
+
+
+def _plan_and_write(
+    importer: _Rows,
+    dataset: tablib.Dataset,
+    report: ImportReport,
+    progress: Progress,
+    round_: Round | None,
+) -> None:
+    """Check again and write, in one transaction: all rows or none."""
+    try:
+        with transaction.atomic():
+            if round_ is not None:
+                # Hold the round while writing: it cannot be published half-imported.
+                locked = Round.objects.select_for_update().get(pk=round_.pk)
+                if locked.is_frozen:
+                    report.errors.append(
+                        RowError(None, None, _("The round was published meanwhile."))
+                    )
+                    raise _Rollback
+            _plan(importer, dataset, report, progress)
+            if report.errors:
+                raise _Rollback
+            _write(importer, report, progress)
+            if report.errors:
+                raise _Rollback
+            report.written = True
+    except _Rollback:
+        report.written = False
