@@ -197,3 +197,13 @@ def test_the_status_page_of_a_running_import_shows_its_progress(chair_client, ch
     page = chair_client.get(reverse("assessment_tools:import-status", kwargs={"token": token}))
     assert page.context["running"]["done"] == 3
     assert 'id="import-running"' in page.content.decode()
+
+
+def test_a_failed_import_says_nothing_was_written_and_offers_the_form(chair_client, chair_2025):
+    token = uuid.uuid4()
+    imports.CacheProgress(f"{chair_2025.pk}-{token}").finish(failed=True)
+    page = chair_client.get(reverse("assessment_tools:import-status", kwargs={"token": token}))
+    html = page.content.decode()
+    assert 'id="import-stopped"' in html and "nothing was written" in html
+    assert 'id="import-running"' not in html  # no page that reloads itself for ever
+    assert 'id="import-form"' in html

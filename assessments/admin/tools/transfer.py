@@ -306,6 +306,12 @@ def import_status(request: HttpRequest, token: uuid.UUID) -> TemplateResponse:
     state = imports.read_progress(key)
     if state is None:
         raise Http404
+    if state.get("state") in ("failed", "interrupted"):
+        # Its transaction never committed: say so, and offer the form to try again.
+        return _import_page(
+            request,
+            {"form": ImportForm(rounds=visible_rounds(request.user)), "stopped": state["state"]},
+        )
     return _import_page(
         request,
         {
