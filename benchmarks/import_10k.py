@@ -10,13 +10,17 @@ is synthetic: 2,500 processes in 5 pairs, rated on the study's 4 dimensions, by 
 panel chair (so the role check runs as it would for a real chair). The file is CSV;
 XLSX adds the time openpyxl takes to read it (printed separately).
 
-Three timings, each through imports.run_import() exactly as the admin and the
-import_ratings command call it:
+Three timings, each through imports.run_import() exactly as the admin's import task
+(imports/jobs.py) and the import_ratings command call it:
 1. preview: read and check 10,000 rows, nothing written;
-2. import: 10,000 new ratings, each through services.set_consensus (lock, check,
-   history with the reason), in one transaction;
+2. import: 10,000 new ratings through bulk.set_consensus_many (every check of
+   services.set_consensus, one lock on the round, bulk inserts, a history row per
+   change with its reason), in one transaction;
 3. re-import: the export of (2) with every value flipped, so 10,000 updates that
    each check their revision.
+Each line also gives the step's queries (they must not grow with the rows).
+BENCH_SLOWEST=N prints where the database's time went, BENCH_PROFILE=N the
+process's N costliest functions (cProfile; it slows the run).
 """
 
 from __future__ import annotations
