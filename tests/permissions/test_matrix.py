@@ -181,6 +181,7 @@ RULES: dict[str, Rule] = {
     "assessment_tools:import": ADMIN,
     "assessment_tools:import-confirm": Rule("admin", ok=405),
     "assessment_tools:import-status": Rule("admin", ok=404),  # no such import
+    "assessment_tools:import-cancel": Rule("admin", ok=405),  # a POST; GET is refused
     "assessment_tools:export": ADMIN,
     "assessment_tools:progress": ADMIN,
     # the chair's view of a round (its POST addresses answer a GET with 405)
@@ -392,7 +393,11 @@ def concrete(address: Address, world: World, state: str) -> list[tuple[str, Rule
         args = [_round_key(round_)]
     elif key in ("assessment_tools:review-pair", "assessment_tools:reply-pair"):
         args = [_round_key(round_), world.pairs["A"].code]
-    elif key in ("assessment_tools:import-status", "assessment_tools:progress"):
+    elif key in (
+        "assessment_tools:import-status",
+        "assessment_tools:import-cancel",
+        "assessment_tools:progress",
+    ):
         kwargs = {"token": uuid.UUID(int=1)}
     elif key in ("web:round", "web:package", "web:scores", "web:round-card"):
         kwargs = {"ref": _web_ref(round_)}
