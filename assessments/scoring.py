@@ -24,7 +24,7 @@ reviewer finds besides.
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
@@ -365,15 +365,28 @@ def krippendorff_alpha(units: Iterable[Sequence[int]], level: str = "nominal") -
     Coincidences are counted within each unit over ordered pairs of its values, weighted
     1/(m-1); the ordinal metric is the squared count of values between two ranks.
     """
-    coincidences: dict[tuple[int, int], Fraction] = defaultdict(Fraction)
-    for values in units:
-        m = len(values)
+    return _alpha(((Counter(values), len(values)) for values in units), level)
+
+
+def _alpha(units: Iterable[tuple[Mapping[int, int], int]], level: str) -> Fraction | None:
+    """Alpha from each unit's value → count and size: a unit of m values holding c n_c times
+    and k n_k times adds n_c·n_k ordered pairs (c, k), n_c·(n_c − 1) when c = k, each 1/(m-1).
+    Summed as whole numbers per m, then divided once: the same exact figure as pair by pair,
+    without m² additions of fractions per unit (a round has thousands of units)."""
+    by_size: dict[int, dict[tuple[int, int], int]] = defaultdict(lambda: defaultdict(int))
+    for counts, m in units:
         if m < 2:
             continue
-        for i, c in enumerate(values):
-            for j, k in enumerate(values):
-                if i != j:
-                    coincidences[c, k] += Fraction(1, m - 1)
+        pairs = by_size[m]
+        for c, n_c in counts.items():
+            for k, n_k in counts.items():
+                together = n_c * (n_c - 1) if c == k else n_c * n_k
+                if together:
+                    pairs[c, k] += together
+    coincidences: dict[tuple[int, int], Fraction] = defaultdict(Fraction)
+    for m, pairs in by_size.items():
+        for key, together in pairs.items():
+            coincidences[key] += Fraction(together, m - 1)
     if not coincidences:
         return None
     totals: dict[int, Fraction] = defaultdict(Fraction)
@@ -398,11 +411,20 @@ def krippendorff_alpha(units: Iterable[Sequence[int]], level: str = "nominal") -
     return 1 - observed / expected
 
 
-def agreement(method: Method, ratings: ExpertRatings, units: Iterable[Unit]) -> Agreement:
-    """How much the experts agree over `units` (a round, a pair, a dimension or a process)."""
+def agreement(
+    method: Method,
+    ratings: ExpertRatings,
+    units: Iterable[Unit],
+    splits: Mapping[Unit, UnitSplit] | None = None,
+) -> Agreement:
+    """How much the experts agree over `units` (a round, a pair, a dimension or a process).
+
+    `splits` is `unit_splits(ratings)` when the caller already has it (a round asks for
+    hundreds of agreements over the same ratings)."""
     units = list(units)
     level = measurement_level(method)
-    splits = unit_splits(ratings)
+    if splits is None:
+        splits = unit_splits(ratings)
     rated = [splits[u] for u in dict.fromkeys(units) if u in splits and splits[u].experts >= 2]
     experts = len({e for e, by_unit in ratings.items() if any(u in by_unit for u in units)})
     if not ratings or not splits:
@@ -410,9 +432,7 @@ def agreement(method: Method, ratings: ExpertRatings, units: Iterable[Unit]) -> 
     unanimous = sum(s.unanimous for s in rated)
     if len(rated) < 2:
         return Agreement(TOO_FEW, level, None, len(rated), unanimous, experts)
-    alpha = krippendorff_alpha(
-        ([v for v, n in s.counts.items() for _ in range(n)] for s in rated), level
-    )
+    alpha = _alpha(((s.counts, s.experts) for s in rated), level)
     status = NO_VARIATION if alpha is None else COMPUTED
     return Agreement(status, level, alpha, len(rated), unanimous, experts)
 
@@ -435,17 +455,18 @@ def round_agreement(
     by_pair: dict[str, list[Unit]] = defaultdict(list)
     for i in items:
         by_pair[i.pair].extend((i.process, d) for d in dimensions)
+    # Split once: every agreement below reads the same ratings.
+    splits = unit_splits(ratings)
+
+    def over(us: Iterable[Unit]) -> Agreement:
+        return agreement(method, ratings, us, splits)
+
     return RoundAgreement(
-        overall=agreement(method, ratings, units),
-        pairs={pair: agreement(method, ratings, us) for pair, us in by_pair.items()},
-        dimensions={
-            d: agreement(method, ratings, [(i.process, d) for i in items]) for d in dimensions
-        },
-        processes={
-            i.process: agreement(method, ratings, [(i.process, d) for d in dimensions])
-            for i in items
-        },
-        units=unit_splits(ratings),
+        overall=over(units),
+        pairs={pair: over(us) for pair, us in by_pair.items()},
+        dimensions={d: over([(i.process, d) for i in items]) for d in dimensions},
+        processes={i.process: over([(i.process, d) for d in dimensions]) for i in items},
+        units=splits,
     )
 
 
@@ -570,6 +591,8 @@ def round_intervals(
                         rated[e, p, d] = 1
         layout[pair] = (members, values, rated, consensus)
 
+    seed_texts: dict[str, str] = {}
+
     def draws(pair_set: Sequence[str]) -> tuple[dict[str, np.ndarray], np.ndarray, bool]:
         """Multiplicities of each pair's experts in every resample, and each resample's weight."""
         sizes = [len(experts_of[p]) for p in pair_set]
@@ -594,14 +617,15 @@ def round_intervals(
                 chosen[p] = options[idx]
                 weights = weights * w[idx]
             return chosen, weights, True
-        seed = _seed(pair_set, ratings, experts_of)
+        seed = _seed(pair_set, ratings, experts_of, seed_texts)
         generator = np.random.Generator(np.random.PCG64(seed))
-        chosen = {
-            p: np.stack(
-                [np.bincount(generator.integers(0, n, n), minlength=n) for _ in range(samples)]
-            ).astype(float)
-            for p, n in zip(pair_set, sizes, strict=True)
-        }
+        chosen = {}
+        for p, n in zip(pair_set, sizes, strict=True):
+            # All samples in one draw (the same numbers, in the same order, as one draw per
+            # sample), each sample's experts counted in one bincount over offset indices.
+            drawn = generator.integers(0, n, (samples, n)) + n * np.arange(samples)[:, None]
+            counts = np.bincount(drawn.ravel(), minlength=samples * n).reshape(samples, n)
+            chosen[p] = counts.astype(float)
         return chosen, np.ones(samples), False
 
     def process_scores(pair: str, multiplicity: np.ndarray):
@@ -703,10 +727,26 @@ def _fraction(value: float) -> Fraction:
     return Fraction(value).limit_denominator(10**6)
 
 
-def _seed(pair_set: Sequence[str], ratings: ExpertRatings, experts_of) -> int:
+def _seed(
+    pair_set: Sequence[str],
+    ratings: ExpertRatings,
+    experts_of,
+    texts: dict[str, str] | None = None,
+) -> int:
+    """A seed from the ratings of the pairs' experts: crc32 of the repr of
+    [(pair, [(expert, sorted ratings), ...]), ...]. Built from each expert's text once
+    (`texts` keeps them between the draws of one round): the same text, and seed, as
+    repr() of the whole list, without sorting and printing an expert's ratings per pair."""
     import zlib
 
-    text = repr(
-        [(p, [(e, sorted(ratings[e].items())) for e in experts_of[p]]) for p in sorted(pair_set)]
-    )
-    return zlib.crc32(text.encode())
+    texts = {} if texts is None else texts
+
+    def expert_text(expert: str) -> str:
+        if expert not in texts:
+            texts[expert] = f"({expert!r}, {sorted(ratings[expert].items())!r})"
+        return texts[expert]
+
+    parts = [
+        f"({p!r}, [{', '.join(expert_text(e) for e in experts_of[p])}])" for p in sorted(pair_set)
+    ]
+    return zlib.crc32(f"[{', '.join(parts)}]".encode())

@@ -24,7 +24,9 @@ command run on its own) is seen after at most INDEX_TTL seconds.
 from __future__ import annotations
 
 import datetime
+import gzip
 import hashlib
+import re
 import threading
 import time
 import uuid
@@ -37,7 +39,7 @@ from django.core.cache import cache
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
-from django.utils.cache import patch_cache_control
+from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.http import http_date, parse_etags, parse_http_date_safe, quote_etag
 
 from assessments import permissions
@@ -196,6 +198,9 @@ class CachedBody:
     body: bytes
     content_type: str
     etag: str
+    # The body gzip-compressed once when kept (None: not worth it), for the clients that
+    # accept it — every browser. Sent as is: nothing is compressed per request.
+    gzipped: bytes | None = None
 
 
 _local: OrderedDict[str, tuple[object, int]] = OrderedDict()
@@ -251,7 +256,59 @@ def _remember(key: str, entry: object, size: int = 0) -> None:
 
 
 def make_body(body: bytes, content_type: str) -> CachedBody:
-    return CachedBody(body, content_type, quote_etag(hashlib.sha256(body).hexdigest()[:32]))
+    return CachedBody(
+        body,
+        content_type,
+        quote_etag(hashlib.sha256(body).hexdigest()[:32]),
+        gzipped=compress(body, content_type),
+    )
+
+
+# --- compressed once ------------------------------------------------------------------
+
+# Smaller bodies gain little; images and archives are compressed already.
+COMPRESS_MIN_BYTES = 1024
+COMPRESSIBLE = ("text/", "application/json", "image/svg+xml", "application/xml")
+_accepts_gzip = re.compile(r"\bgzip\b")
+
+
+def compress(body: bytes, content_type: str) -> bytes | None:
+    """gzip of a body about to be kept, when its type compresses and it is worth it.
+
+    A page of a published round is 50-270 KB of HTML and SVG and about a tenth of it
+    compressed; sending it is most of what a cached answer costs. The pages hold no
+    secret (no session, no CSRF token), so compression reveals nothing (BREACH).
+    """
+    if len(body) < COMPRESS_MIN_BYTES or not content_type.startswith(COMPRESSIBLE):
+        return None
+    # mtime=0: the same bytes every time, so every process agrees on them.
+    packed = gzip.compress(body, compresslevel=6, mtime=0)
+    return packed if len(packed) < len(body) else None
+
+
+def accepts_gzip(request: HttpRequest) -> bool:
+    return bool(_accepts_gzip.search(request.META.get("HTTP_ACCEPT_ENCODING", "")))
+
+
+def gzip_etag(etag: str) -> str:
+    """The compressed representation's own ETag (a strong one names exact bytes)."""
+    return f'{etag[:-1]}-gz"'
+
+
+def representation(
+    request: HttpRequest, body: bytes, etag: str, gzipped: bytes | None
+) -> tuple[bytes, str, bool]:
+    """(bytes, ETag, compressed) of what this client is sent."""
+    if gzipped is not None and accepts_gzip(request):
+        return gzipped, gzip_etag(etag), True
+    return body, etag, False
+
+
+def mark_encoding(response: HttpResponse, compressed: bool, variants: bool) -> None:
+    if compressed:
+        response["Content-Encoding"] = "gzip"
+    if variants:
+        patch_vary_headers(response, ["Accept-Encoding"])
 
 
 def clear_local() -> None:
@@ -299,14 +356,18 @@ def respond(
     public: bool,
     filename: str | None = None,
 ) -> HttpResponse:
-    """The body, or 304 when the client has it; marked cacheable when every round is published."""
-    if is_not_modified(request, entry.etag, last_modified):
+    """The body (compressed when the client accepts it and it was kept so), or 304 when the
+    client has it; marked cacheable when every round is published."""
+    gzipped = getattr(entry, "gzipped", None)  # bodies kept before it existed have none
+    body, etag, compressed = representation(request, entry.body, entry.etag, gzipped)
+    if is_not_modified(request, etag, last_modified):
         response: HttpResponse = HttpResponseNotModified()
     else:
-        response = HttpResponse(entry.body, content_type=entry.content_type)
+        response = HttpResponse(body, content_type=entry.content_type)
         if filename:
             response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    mark(response, etag=entry.etag, last_modified=last_modified, public=public)
+    mark_encoding(response, compressed and response.status_code == 200, gzipped is not None)
+    mark(response, etag=etag, last_modified=last_modified, public=public)
     return response
 
 

@@ -1,6 +1,6 @@
 """The public results site: server-rendered pages of published rounds only.
 
-Every view starts from `permissions.public_rounds()` (through pages.py): a round in
+Every view starts from `permissions.public_rounds()` (through pages/rounds.py): a round in
 draft, open for rating or in review is a 404 here for everyone, staff included
 (they use the admin). Pages read no session and set no cookie, so that browsers
 and proxies may cache them (caching.py).

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gzip
+
 import pytest
 from django.utils.http import http_date
 
@@ -136,3 +138,17 @@ def test_the_cached_answer_names_its_language_and_csv_file(world, client):
     assert cached["Content-Disposition"] == 'attachment; filename="scores-2030-v1-ru.csv"'
     assert cached["Content-Type"] == "text/csv; charset=utf-8"
     assert "Accept-Language" in cached["Vary"]
+
+
+def test_a_cached_answer_is_sent_compressed_to_a_client_that_accepts_gzip(
+    client, study_round, django_assert_max_num_queries
+):
+    url = "/api/v1/rounds/2016/scores/?lang=en"
+    plain = client.get(url)
+    packed = client.get(url, HTTP_ACCEPT_ENCODING="gzip")
+    assert packed["Content-Encoding"] == "gzip"
+    assert gzip.decompress(packed.content) == plain.content
+    assert "Accept-Encoding" in packed["Vary"] and "Content-Encoding" not in plain
+    with django_assert_max_num_queries(0):
+        again = client.get(url, HTTP_ACCEPT_ENCODING="gzip", HTTP_IF_NONE_MATCH=packed["ETag"])
+    assert again.status_code == 304

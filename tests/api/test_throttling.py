@@ -61,6 +61,16 @@ def test_signed_in_users_are_not_counted_as_anonymous_and_vice_versa():
     assert throttle.get_cache_key(_anonymous(), None) is None
 
 
+def test_a_plain_request_without_cookie_or_token_is_anonymous_without_loading_a_session():
+    # The figures' fast path throttles Django's own request, before DRF: no `user` is asked
+    # (a lazy user would load an empty session and mark the answer Vary: Cookie).
+    request = RequestFactory().get("/api/v1/series/", REMOTE_ADDR="10.0.0.7")
+    anonymous = _throttle(AnonRateThrottle, "5/min", Clock(0.0))
+    assert anonymous.get_cache_key(request, None) == "throttle_anon_10.0.0.7"
+    assert _throttle(UserRateThrottle, "5/min", Clock(0.0)).get_cache_key(request, None) is None
+    assert not hasattr(request, "user")
+
+
 class FakePipeline:
     """Redis's pipeline as the throttle uses it: INCRBY and EXPIRE, one round trip per execute."""
 

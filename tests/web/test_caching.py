@@ -1,5 +1,6 @@
 """Published pages are cacheable: ETag, Last-Modified, public max-age, 304, no cookie."""
 
+import gzip
 import hashlib
 
 import pytest
@@ -98,3 +99,29 @@ def test_errata_published_replace_the_cached_round_page(client, study_round):
     assert after.status_code == 200
     assert after.context["round"].pk == errata.pk
     assert after["ETag"] != before["ETag"]
+
+
+def test_a_browser_that_accepts_gzip_gets_the_same_page_compressed_once(
+    client, study_round, django_assert_max_num_queries
+):
+    for url in ("/en/rounds/2016/", "/en/rounds/2016/pairs/citizens-parties/", "/en/compare/"):
+        plain = client.get(url)
+        packed = client.get(url, HTTP_ACCEPT_ENCODING="gzip, deflate, br")
+        assert packed["Content-Encoding"] == "gzip", url
+        assert gzip.decompress(packed.content) == plain.content, url
+        assert len(packed.content) < len(plain.content), url
+        # Caches keep the two apart; each has its own ETag and its own 304.
+        assert "Accept-Encoding" in plain["Vary"] and "Accept-Encoding" in packed["Vary"]
+        assert "Content-Encoding" not in plain
+        assert packed["ETag"] != plain["ETag"]
+        with django_assert_max_num_queries(0):
+            again = client.get(url, HTTP_ACCEPT_ENCODING="gzip", HTTP_IF_NONE_MATCH=packed["ETag"])
+        assert again.status_code == 304, url
+        assert again["ETag"] == packed["ETag"]
+
+
+def test_images_and_archives_are_not_compressed_again(client, study_round):
+    for url in ("/en/rounds/2016/package.zip", "/en/rounds/2016/card.png"):
+        response = client.get(url, HTTP_ACCEPT_ENCODING="gzip")
+        assert response.status_code == 200, url
+        assert "Content-Encoding" not in response, url
