@@ -18,7 +18,7 @@ from django.db.models import Case, Q, QuerySet, Value, When
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
-from assessments import models
+from assessments import models, names
 from assessments.models import Round
 
 from .permissions import visible_rounds
@@ -72,6 +72,7 @@ class AssessedFilterSet(filters.FilterSet):
         round_ = current_round(visible_rounds(user), int(match["year"]), version) if match else None
         if round_ is None:
             return queryset.none()
+        names.reading(round_)  # the rows print the names it was published with
         return queryset.filter(**{self.path("round"): round_})
 
     def filter_year(self, queryset: QuerySet, name: str, value: int) -> QuerySet:
