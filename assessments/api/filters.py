@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
-from assessments import models
+from assessments import models, names
 from assessments.models import Round
 
 from .permissions import visible_rounds
@@ -93,6 +93,7 @@ class AssessedFilterSet(filters.FilterSet):
         round_ = current_round(visible_rounds(user), int(match["year"]), version) if match else None
         if round_ is None:
             return queryset.none()
+        names.reading(round_)  # the rows print the names it was published with
         return queryset.filter(**{self.path("round"): round_})
 
     def filter_year(self, queryset: QuerySet, name: str, value: int) -> QuerySet:

@@ -24,7 +24,7 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from assessments import services
+from assessments import names, services
 from assessments.models import Round
 from assessments.permissions import can_see_panel_work
 
@@ -152,7 +152,8 @@ class ApiMixin(JsonErrors):
             self.language, self._language_error = requested_language(request), None
         except UnknownLanguage as exc:
             self.language, self._language_error = accepted_language(request), str(exc)
-        with translation.override(self.language):
+        # A read naming a published round prints its names as published (names.py).
+        with translation.override(self.language), names.public_read():
             response = super().dispatch(request, *args, **kwargs)  # type: ignore[misc]
             if isinstance(response, SimpleTemplateResponse) and not response.is_rendered:
                 response.render()
