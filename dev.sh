@@ -37,7 +37,11 @@ setup() {
     pip=("$PYTHON" -m pip --python .venv/bin/python)
   fi
   if [ "$extras" = serve ]; then
-    "${pip[@]}" install --quiet --disable-pip-version-check --no-compile -e .
+    # Serving runs manage.py from this checkout: the dependencies are enough, and skipping
+    # the editable build of the project itself (an isolated build environment) saves ~12 s.
+    local deps
+    mapfile -t deps < <(.venv/bin/python -c 'import tomllib; print("\n".join(tomllib.load(open("pyproject.toml", "rb"))["project"]["dependencies"]))')
+    "${pip[@]}" install --quiet --disable-pip-version-check --no-compile "${deps[@]}"
   else
     "${pip[@]}" install --quiet --disable-pip-version-check --no-compile -e ".[dev]"
   fi
