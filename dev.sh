@@ -53,9 +53,12 @@ case "${1:-}" in
     setup serve
     # Development settings are the default (DJANGO_ENV unset); PORT picks the port.
     export PORT=${PORT:-8000}
-    .venv/bin/python manage.py migrate --noinput
-    # migrate has just run the system checks.
-    .venv/bin/python manage.py demo --skip-checks
+    # migrate and demo in one process: starting Django costs seconds on a busy machine.
+    .venv/bin/python manage.py shell --no-startup --command "
+from django.core.management import call_command
+call_command('migrate', interactive=False)
+call_command('demo', skip_checks=True)  # migrate has just run the system checks
+"
     exec .venv/bin/python manage.py runserver "127.0.0.1:${PORT}"
     ;;
   test)

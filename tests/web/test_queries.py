@@ -63,6 +63,9 @@ def test_each_page_reads_a_fixed_number_of_times(
                 assert client.get(url).status_code == 200
             with django_assert_num_queries(0):
                 assert client.get(url).status_code == 200
+            # A browser's request (compressed bytes, kept beside the plain ones) reads nothing.
+            with django_assert_num_queries(0):
+                assert client.get(url, HTTP_ACCEPT_ENCODING="gzip").status_code == 200
     for url, count in ALWAYS.items():
         with subtests.test(url=url):
             for _ in range(2):
@@ -80,8 +83,18 @@ def _cold_counts(client, year: str = "2016") -> dict[str, int]:
     return counts
 
 
+def _always_counts(client) -> dict[str, int]:
+    counts = {}
+    for url in ALWAYS:
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200, url
+        counts[url] = len(queries)
+    return counts
+
+
 def test_the_count_does_not_grow_with_rounds_processes_or_experts(client, study_round, later_round):
     small = _cold_counts(client)
+    small_always = _always_counts(client)
     # 2025 names the round before it, as 2027 will (one query).
     small_later = _cold_counts(client, year="2025")
     # Two more published rounds, each with three more processes in every pair and three
@@ -96,5 +109,7 @@ def test_the_count_does_not_grow_with_rounds_processes_or_experts(client, study_
             experts=experts,
         )
     assert _cold_counts(client) == small
+    # The feed and the sitemap list every round and pair, still in the same few queries.
+    assert _always_counts(client) == small_always
     # The pages of a round with more processes and experts read as much as 2025's.
     assert _cold_counts(client, year="2027") == small_later
