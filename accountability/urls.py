@@ -4,7 +4,7 @@ from django.urls import include, path, re_path
 
 from assessments.api.errors import not_found
 
-from . import views
+from . import redoc, views
 
 handler400 = views.bad_request
 handler403 = views.permission_denied
@@ -14,6 +14,8 @@ handler500 = views.server_error
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
+    # Redoc's script without its badge from another host (accountability/redoc.py).
+    path("api/v1/redoc/redoc.js", redoc.redoc_script, name="redoc-script"),
     path("api/v1/", include("assessments.api.urls")),
     # Any other /api/ address (another version, a typo): the API's 404, never the site's.
     re_path(r"^api/[\s\S]*$", not_found, name="api-not-found"),

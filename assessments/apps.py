@@ -10,10 +10,11 @@ class AssessmentsConfig(AppConfig):
     def ready(self) -> None:
         from accountability import logins
 
-        from . import checks, freeze  # noqa: F401 (checks registers the system checks)
+        from . import checks, freeze, names  # noqa: F401 (checks registers the system checks)
         from .roles import ensure_roles
 
         freeze.connect()
+        names.connect()
         logins.connect()
         # After auth's own post_migrate handler has created the permissions.
         post_migrate.connect(ensure_roles, sender=self, dispatch_uid="assessments.ensure_roles")

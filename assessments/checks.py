@@ -24,6 +24,7 @@ MIGRATIONS = (
     "0041_freeze_what_the_publication_printed",
     "0060_freeze_history_and_methodology",
     "0072_freeze_peer_review_and_replies",
+    "0090_names_as_published",
 )
 
 
@@ -32,7 +33,7 @@ def expected_triggers() -> dict[str, list[tuple[str, str]]]:
     for name in MIGRATIONS:
         module = importlib.import_module(f"assessments.migrations.{name}")
         triggers = getattr(module, "TRIGGERS", None)
-        if triggers is None:  # 0003, 0041 and 0072 name their tables only
+        if triggers is None:  # 0003, 0041, 0072 and 0090 name their tables only
             triggers = [(table, f"{table}_frozen") for table in module.GUARDED]
             if name.startswith("0003"):
                 triggers.append(("assessments_round", "assessments_round_frozen"))

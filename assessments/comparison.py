@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from . import scoring
 from .models import Citation, Pair, ProcessAssessment, Rating, Round, Subject
+from .names import names_of
 from .selectors import round_inputs, round_ratings
 
 SAME = "same"
@@ -248,4 +249,4 @@ def pair_index_series(rounds: Iterable[Round] | None = None) -> list[PairSeries]
 
 
 def principal_names() -> dict[str, str]:
-    return dict(Subject.objects.values_list("code", "name"))
+    return names_of(Subject.objects.all())

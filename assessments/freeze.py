@@ -11,12 +11,13 @@ A published round is also self-contained: the methodology it is scored by (its s
 its dimensions and whether each is counted) is versioned, not edited. Once a published
 round uses it, a change to it, its dimensions or its scale levels is refused
 (`MethodologyInUse`), pointing to a new version (`versions.new_methodology_version`), so
-no published figure moves. Names of subjects, pairs, processes and acts stay
-correctable; every cached answer and ETag of a published round depends on them
-(api/caching.py's generation), so a correction is never served as the old bytes.
+no published figure moves. Names of subjects, pairs, processes, acts and editions stay
+correctable for rounds in work and the admin; a published round prints them as it captured
+them at publication (names.py, `NameAsPublished`, frozen here like its other rows), so a
+correction reaches it only through errata.
 
 What the ORM does not signal (`QuerySet.update()`, `bulk_create()`, raw SQL) is
-refused by the PostgreSQL triggers (migrations 0003, 0041, 0060, 0072), which guard the
+refused by the PostgreSQL triggers (migrations 0003, 0041, 0060, 0072, 0090), which guard the
 same tables: `ROUND_PATHS` is the one list of them, and `checks.py` fails when a
 trigger is missing.
 """
@@ -43,6 +44,8 @@ ROUND_PATHS: dict[str, str] = {
     "assessments.panel": "round",
     "assessments.passage": "round",
     "assessments.printedname": "round",
+    # The names of subjects, pairs, processes, acts and editions it was published with.
+    "assessments.nameaspublished": "round",
     "assessments.rating": "assessment__round",
     "assessments.expertrating": "assessment__round",
     "assessments.citation": "assessment__round",

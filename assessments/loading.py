@@ -21,7 +21,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from . import review
+from . import names, review
 from .models import (
     Citation,
     DevelopmentInitiative,
@@ -695,6 +695,7 @@ class _Loader:
             # Loaded as published: the study is a finished publication. Set once,
             # here, before anything can edit it.
             published_on = self.data["round"].get("published_on")
+            names.capture(round_)  # the names it printed, kept with it (names.py)
             round_.status = Round.Status.PUBLISHED
             round_.published_at = (
                 timezone.make_aware(datetime.datetime.combine(published_on, datetime.time(12)))

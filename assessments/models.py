@@ -981,6 +981,8 @@ class Comment(FrozenWithItsRound, models.Model):
 
 
 # What a publication printed beyond its ratings, and what a careful reading adds to it.
+# Names as a published round printed them (names.py): frozen with the round.
+from .names import NameAsPublished  # noqa: E402
 from .publication import JustificationFlag, Passage, PrintedName, ProcessLink  # noqa: E402
 
 # Peer review and the right of reply: scrutiny from outside the panel before publication.
@@ -996,6 +998,7 @@ __all__ = [
     "LegalAct",
     "LegalActEdition",
     "Methodology",
+    "NameAsPublished",
     "Pair",
     "Panel",
     "PanelMembership",

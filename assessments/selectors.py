@@ -29,6 +29,7 @@ from .models import (
     Round,
     Subject,
 )
+from .names import names_of
 
 
 def method_of(methodology: Methodology) -> scoring.Method:
@@ -201,7 +202,7 @@ class RoundReport:
         codes = {f.key[1] for f in self.findings if f.kind == review.MISSING_ARTICLE}
         if not codes:
             return {}
-        return dict(LegalAct.objects.filter(code__in=codes).values_list("code", "title"))
+        return names_of(LegalAct.objects.filter(code__in=codes), "title")
 
     def as_dict(
         self, *, with_findings: bool = True, with_uncertainty: bool = False
@@ -232,8 +233,9 @@ def round_report(round_: Round) -> RoundReport:
 def _names(round_: Round) -> dict[str, dict[str, str]]:
     """Display names in the active language, keyed by code, for reports."""
     # A related field (process__pair__name) would skip modeltranslation's choice of
-    # language: the pair's name comes from the pairs' own query.
-    pairs = dict(Pair.objects.values_list("code", "name"))
+    # language: the pair's name comes from the pairs' own query. Rows, not values: read
+    # for a published round, they carry the names it was published with (names.py).
+    pairs = names_of(Pair.objects.all())
     processes = ProcessAssessment.objects.for_round(round_).values_list(
         "process__code", "title", "process__pair__code"
     )
@@ -248,7 +250,7 @@ def _names(round_: Round) -> dict[str, dict[str, str]]:
         "dimension": dict(
             Dimension.objects.filter(methodology=round_.methodology).values_list("code", "name")
         ),
-        "principal": dict(Subject.objects.values_list("code", "name")),
+        "principal": names_of(Subject.objects.all()),
     }
 
 

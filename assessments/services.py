@@ -20,12 +20,12 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from simple_history.utils import bulk_create_with_history
 
-from . import permissions
+from . import names, permissions
 from .domain_errors import DomainError, RoundFrozen
 from .models import (
     Citation,
@@ -837,10 +837,33 @@ def publish_round(
                     % {"v": row.version, "r": reason},
                     fields=["status"],
                 )
+        # The names it prints, as they read now: later corrections reach it only by errata.
+        texts = names.current_texts()
+        fields = ["status", "published_at"]
+        if row.corrects_id and _note_renamings(row, texts):
+            fields += [f"changelog_{lang}" for lang in LANGS]
+        names.capture(row, texts)
         row.status = Round.Status.PUBLISHED
         row.published_at = timezone.now()
-        _round_save(row, actor=actor, reason=reason, fields=["status", "published_at"])
+        _round_save(row, actor=actor, reason=reason, fields=fields)
         return row
+
+
+def _note_renamings(row: Round, texts: names.Snapshot) -> bool:
+    """Errata say which names they correct: each changed name, old → new, at the end of the
+    changelog in every language. False when no name changed since the corrected version."""
+    noted = False
+    for lang in LANGS:
+        with translation.override(lang):
+            lines = names.naming_changes(row.corrects, texts)
+            if not lines:
+                continue
+            heading = _("Names corrected since version %(v)s:") % {"v": row.corrects.version}
+            current = (getattr(row, f"changelog_{lang}") or "").rstrip()
+            text = "\n".join([heading, *(f"- {line}" for line in lines)])
+            setattr(row, f"changelog_{lang}", f"{current}\n\n{text}" if current else text)
+            noted = True
+    return noted
 
 
 def _copy_round(source: Round, target: Round, *, actor, reason: str, carried_over: bool) -> None:

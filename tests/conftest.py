@@ -1,3 +1,5 @@
+import json
+
 import pytest
 from django.apps import apps
 from django.contrib.auth.models import Group
@@ -19,6 +21,13 @@ def english():
     """Messages in English unless a test asks for Kyrgyz or Russian (Kyrgyz is the default)."""
     with translation.override("en"):
         yield
+
+
+def _json_column(field: JSONField, value):
+    # The cursor gives a JSON column's text (both databases); written back, it is a value.
+    return field.get_db_prep_save(
+        json.loads(value) if isinstance(value, str) else value, connection
+    )
 
 
 class StudySnapshot:
@@ -47,7 +56,7 @@ class StudySnapshot:
                     )
                     rows = [
                         tuple(
-                            f.get_db_prep_save(v, connection) if isinstance(f, JSONField) else v
+                            _json_column(f, v) if isinstance(f, JSONField) else v
                             for f, v in zip(fields, row, strict=True)
                         )
                         for row in cursor.fetchall()

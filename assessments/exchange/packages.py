@@ -49,6 +49,7 @@ from ..models import (
     ScaleLevel,
     Subject,
 )
+from ..names import as_published
 from ..scrutiny_reads import replies_as_dict
 from ..selectors import RoundReport, round_report
 
@@ -77,7 +78,12 @@ def package_name(round_: Round) -> str:
 def build_round_package(round_: Round, *, language: str = PACKAGE_LANGUAGE) -> bytes:
     """The round as a zip of CSV files, round.json and READMEs: `README.md` in `language`
     (the page's it is downloaded from) and one per language. The same round version and
-    language, the same bytes."""
+    language, the same bytes: a published round's names are those it was published with."""
+    with as_published(round_):
+        return _build_round_package(round_, language)
+
+
+def _build_round_package(round_: Round, language: str) -> bytes:
     with translation.override(PACKAGE_LANGUAGE):
         rr = round_report(round_)
         report = rr.as_dict(with_uncertainty=True)
@@ -114,7 +120,8 @@ def build_round_package(round_: Round, *, language: str = PACKAGE_LANGUAGE) -> b
 
 def scores_csv(round_: Round) -> bytes:
     """The round's computed figures, one row per process, pair, dimension, principal and overall."""
-    return _scores_csv(round_report(round_), _names_all_languages(round_))
+    with as_published(round_):
+        return _scores_csv(round_report(round_), _names_all_languages(round_))
 
 
 # --- the zip -------------------------------------------------------------------
@@ -170,10 +177,16 @@ def _i18n(field: str) -> list[str]:
 
 def _subjects_csv() -> bytes:
     header = ["subject", "kind", "role", "position", *_i18n("name")]
-    rows = Subject.objects.order_by("position", "code").values_list(
-        "code", "kind", "role", "position", *_i18n("name")
-    )
+    rows = [
+        (s.code, s.kind, s.role, s.position, *_texts_of(s, "name"))
+        for s in Subject.objects.order_by("position", "code")
+    ]
     return _csv(header, rows)
+
+
+def _texts_of(row, field: str) -> list[str]:
+    # From the row, not values_list(): as published, inside names.as_published().
+    return [getattr(row, column) for column in _i18n(field)]
 
 
 def _round_pairs(round_: Round):
@@ -182,11 +195,12 @@ def _round_pairs(round_: Round):
 
 def _pairs_csv(round_: Round) -> bytes:
     header = ["pair", "position", "principal", "agent", *_i18n("name")]
-    rows = (
-        _round_pairs(round_)
+    rows = [
+        (p.code, p.position, p.principal.code, p.agent.code, *_texts_of(p, "name"))
+        for p in _round_pairs(round_)
+        .select_related("principal", "agent")
         .order_by("position", "code")
-        .values_list("code", "position", "principal__code", "agent__code", *_i18n("name"))
-    )
+    ]
     return _csv(header, rows)
 
 
@@ -303,31 +317,32 @@ def _citations_csv(round_: Round) -> bytes:
 
 def _legal_acts_csv(round_: Round) -> bytes:
     header = ["act", "kind", "number", "adopted_on", "url", *_i18n("title")]
-    rows = (
-        LegalAct.objects.filter(citations__assessment__round=round_)
+    rows = [
+        (a.code, a.kind, a.number, a.adopted_on, a.url, *_texts_of(a, "title"))
+        for a in LegalAct.objects.filter(citations__assessment__round=round_)
         .distinct()
         .order_by("kind", "code")
-        .values_list("code", "kind", "number", "adopted_on", "url", *_i18n("title"))
-    )
+    ]
     return _csv(header, rows)
 
 
 def _editions_csv(round_: Round) -> bytes:
     header = ["act", "edition", "valid_from", "valid_until", "url", *_i18n("title"), *_i18n("note")]
-    rows = (
-        LegalActEdition.objects.filter(act__citations__assessment__round=round_)
+    rows = [
+        (
+            e.act.code,
+            e.code,
+            e.valid_from,
+            e.valid_until,
+            e.url,
+            *_texts_of(e, "title"),
+            *_texts_of(e, "note"),
+        )
+        for e in LegalActEdition.objects.filter(act__citations__assessment__round=round_)
+        .select_related("act")
         .distinct()
         .order_by("act__kind", "act__code", "valid_from", "code")
-        .values_list(
-            "act__code",
-            "code",
-            "valid_from",
-            "valid_until",
-            "url",
-            *_i18n("title"),
-            *_i18n("note"),
-        )
-    )
+    ]
     return _csv(header, rows)
 
 
@@ -583,7 +598,7 @@ def _names_all_languages(round_: Round) -> dict[str, dict[str, dict[str, str]]]:
         return {code: dict(zip(langs, texts, strict=True)) for code, *texts in rows}
 
     return {
-        "pair": table(_round_pairs(round_).values_list("code", *_i18n("name"))),
+        "pair": table((p.code, *_texts_of(p, "name")) for p in _round_pairs(round_)),
         "process": table(
             ProcessAssessment.objects.for_round(round_).values_list(
                 "process__code", *_i18n("title")
@@ -594,7 +609,7 @@ def _names_all_languages(round_: Round) -> dict[str, dict[str, dict[str, str]]]:
                 "code", *_i18n("name")
             )
         ),
-        "principal": table(Subject.objects.values_list("code", *_i18n("name"))),
+        "principal": table((s.code, *_texts_of(s, "name")) for s in Subject.objects.all()),
         "overall": {},
     }
 

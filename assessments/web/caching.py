@@ -33,6 +33,7 @@ from django.utils.cache import patch_cache_control
 from django.utils.http import http_date, parse_http_date_safe, quote_etag
 from django.utils.translation import get_language
 
+from assessments import names
 from assessments.api import caching as shared
 
 from .links import origin
@@ -116,7 +117,9 @@ def published_page(*, query: Sequence[str] = ()) -> Callable:
             )
             entry = shared.peek(key)
             if entry is None:
-                response = view(request, *args, **kwargs)
+                # Names as the round the page is about was published with (names.py).
+                with names.public_read():
+                    response = view(request, *args, **kwargs)
                 if response.status_code != 200 or response.streaming:
                     return response
                 entry = _entry(response)
@@ -139,6 +142,8 @@ def _keep_only(request: HttpRequest, names: Sequence[str]) -> str:
 
 
 def _entry(response: HttpResponse) -> CachedPage:
+    if hasattr(response, "render"):  # a TemplateResponse (the sitemap's)
+        response.render()
     body = response.content
     return CachedPage(
         body=body,

@@ -6,10 +6,9 @@ A round is named `2016` (its current version) or `2016-v1` (one version).
 
 from django.contrib.sitemaps.views import sitemap
 from django.urls import path, register_converter
-from django.views.decorators.cache import cache_control
 
 from . import chart_views, views
-from .caching import MAX_AGE
+from .caching import published_page
 from .converters import ImageFormatConverter, RoundRefConverter
 from .feeds import RoundsFeed
 from .sitemaps import SITEMAPS
@@ -55,11 +54,7 @@ urlpatterns = [
     path("compare/", views.compare, name="compare"),
     path("methodology/", views.methodology, name="methodology"),
     path("downloads/", views.downloads, name="downloads"),
-    path("feed/", cache_control(public=True, max_age=MAX_AGE)(RoundsFeed()), name="feed"),
-    path(
-        "sitemap.xml",
-        cache_control(public=True, max_age=MAX_AGE)(sitemap),
-        {"sitemaps": SITEMAPS},
-        name="sitemap",
-    ),
+    # Kept as bytes with an ETag of them, like every page (a new version changes both).
+    path("feed/", published_page()(RoundsFeed()), name="feed"),
+    path("sitemap.xml", published_page()(sitemap), {"sitemaps": SITEMAPS}, name="sitemap"),
 ]

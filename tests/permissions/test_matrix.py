@@ -74,6 +74,7 @@ API_POST_ONLY = Rule("api", ok=405)
 # Addresses by name. The admin's model pages follow from ADMIN_MODELS below.
 RULES: dict[str, Rule] = {
     "healthz": SITE,
+    "redoc-script": SITE,
     "set_language": Rule("site", ok=302),
     # the public site: published rounds only
     "web:home": SITE,

@@ -30,6 +30,7 @@ from assessments.models import (
     DevelopmentInitiative,
     ExpertRating,
     JustificationFlag,
+    NameAsPublished,
     PanelMembership,
     Passage,
     PrintedName,
@@ -116,6 +117,15 @@ def _fill(round_: Round, state: str, pairs: dict, processes: dict, act) -> dict[
                 place="heading",
                 section="6.1",
                 text=f"{name} {state} printed name",
+            ),
+            # The pair's name as the round keeps it (the same words: nothing shown moves).
+            "assessments.nameaspublished": NameAsPublished.objects.create(
+                round=round_,
+                kind="pair",
+                object_id=pair.pk,
+                texts={
+                    f"name_{lang}": getattr(pair, f"name_{lang}") for lang in ("ky", "ru", "en")
+                },
             ),
             "assessments.justificationflag": JustificationFlag.objects.create(
                 assessment=assessment,

@@ -4,6 +4,7 @@ from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
 
 from assessments.models import Round
+from assessments.names import as_published
 from assessments.scrutiny_reads import replies_as_dict
 from assessments.selectors import round_report
 
@@ -35,9 +36,11 @@ class Command(LanguageCommand):
         round_ = rounds.order_by("-version").first()
         if round_ is None:
             raise CommandError(_("No round for %(year)s.") % {"year": year})
-        data = round_report(round_).as_dict(with_uncertainty=True)
-        # As the API's scores: the rated bodies' replies (published rounds only).
-        data["replies"] = replies_as_dict(round_)
+        # A published round's names as it was published with them (names.py).
+        with as_published(round_):
+            data = round_report(round_).as_dict(with_uncertainty=True)
+            # As the API's scores: the rated bodies' replies (published rounds only).
+            data["replies"] = replies_as_dict(round_)
         if as_json:
             self.stdout.write(_dumps(data))
             return

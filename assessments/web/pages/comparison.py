@@ -18,6 +18,7 @@ from assessments.comparison import (
     principal_names,
 )
 from assessments.models import Dimension, Pair, Round
+from assessments.names import names_of
 
 from .figures import rating_label, scale_labels, whole
 
@@ -109,7 +110,7 @@ def _pct_text(value: Fraction | None) -> str:
 def comparison_page(before: Round, after: Round) -> ComparisonPage:
     """Two published rounds side by side: every figure's change, every rating that moved."""
     c = compare_rounds(before, after)
-    pair_names = dict(Pair.objects.values_list("code", "name"))
+    pair_names = names_of(Pair.objects.all())
     dimension_names = dict(
         Dimension.objects.filter(methodology__in=[before.methodology_id, after.methodology_id])
         .order_by("methodology_id", "position")

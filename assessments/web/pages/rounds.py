@@ -7,17 +7,20 @@ from collections.abc import Iterable, Sequence
 
 from django.http import Http404
 
-from assessments import permissions
+from assessments import names, permissions
 from assessments.models import Methodology, Round
 
 from ..converters import RoundRef
 
 
 def published_rounds() -> list[Round]:
-    """Every round the public may read (published and superseded), newest first: one query."""
-    return list(
+    """Every round the public may read (published and superseded), newest first: one query.
+    A page about them all names things as the newest does (unless its round is named)."""
+    rounds = list(
         permissions.public_rounds().select_related("methodology").order_by("-year", "-version")
     )
+    names.reading_rounds(rounds)
+    return rounds
 
 
 def published_round(ref: RoundRef) -> Round:
@@ -28,6 +31,7 @@ def published_round(ref: RoundRef) -> Round:
     round_ = rounds.order_by("-version").first()
     if round_ is None:
         raise Http404("No published round of that year and version.")
+    names.reading(round_)  # the page prints the names it was published with
     return round_
 
 
