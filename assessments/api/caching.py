@@ -268,7 +268,13 @@ def make_body(body: bytes, content_type: str) -> CachedBody:
 
 # Smaller bodies gain little; images and archives are compressed already.
 COMPRESS_MIN_BYTES = 1024
-COMPRESSIBLE = ("text/", "application/json", "image/svg+xml", "application/xml")
+COMPRESSIBLE = (
+    "text/",
+    "application/json",
+    "image/svg+xml",
+    "application/xml",
+    "application/rss+xml",
+)
 _accepts_gzip = re.compile(r"\bgzip\b")
 
 

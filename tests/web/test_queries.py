@@ -66,6 +66,9 @@ def test_each_page_reads_a_fixed_number_of_times(
                 assert client.get(url).status_code == 200
             with django_assert_num_queries(0):
                 assert client.get(url).status_code == 200
+            # A browser's request (compressed bytes, kept beside the plain ones) reads nothing.
+            with django_assert_num_queries(0):
+                assert client.get(url, HTTP_ACCEPT_ENCODING="gzip").status_code == 200
 
 
 def _cold_counts(client, year: str = "2016") -> dict[str, int]:
