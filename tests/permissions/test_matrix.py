@@ -151,10 +151,11 @@ RULES: dict[str, Rule] = {
     "admin:logout": Rule("admin", ok=405),  # a POST; a GET is refused
     "admin:password_change": ADMIN,
     "admin:password_change_done": ADMIN,
-    "admin:autocomplete": ADMIN,
+    "admin:autocomplete": Rule("admin", needs="models"),
     "admin:jsi18n": ADMIN,
     "admin:view_on_site": Rule("admin", ok=404),  # no model here has a public page
-    "admin:app_list": ADMIN,  # assessments; auth and knox below
+    # assessments; auth and knox below. Without a model page of the app, there is no app page.
+    "admin:app_list": Rule("admin", needs="models", denied=404),
     "admin:app_list auth": Rule("admin", needs="superuser", denied=404),
     "admin:app_list knox": Rule("admin", needs="superuser", denied=404),
     "admin/(?P<url>.*)$": Rule("admin", ok=404),
@@ -208,7 +209,7 @@ class ModelRules:
     scope: str | None  # None: reference data, the same row in both states
     add: str
     delete: str
-    view: str = "admin"
+    view: str = "models"  # the roles that use the admin's model pages (not reviewers)
     frozen: bool = False  # deleting is refused once the round is published
 
     def rule(self, page: str) -> Rule:
@@ -324,7 +325,7 @@ def concrete(address: Address, world: World, state: str) -> list[tuple[str, Rule
     redirect = ADMIN_REDIRECT.match(address.route)
     if key == "admin:app_list":
         return [
-            (reverse(key, kwargs={"app_label": app}), RULES.get(f"admin:app_list {app}", ADMIN))
+            (reverse(key, kwargs={"app_label": app}), RULES.get(f"{key} {app}", RULES[key]))
             for app in ("assessments", "auth", "knox")
         ]
     if page or redirect:
