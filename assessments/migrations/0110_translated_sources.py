@@ -72,7 +72,7 @@ FIGURE_SOURCE = models.CharField(
 
 
 class Migration(migrations.Migration):
-    dependencies = [("assessments", "0072_freeze_peer_review_and_replies")]
+    dependencies = [("assessments", "0090_names_as_published")]
 
     operations = [
         migrations.SeparateDatabaseAndState(
