@@ -307,6 +307,12 @@ def respond(
         if filename:
             response["Content-Disposition"] = f'attachment; filename="{filename}"'
     mark(response, etag=entry.etag, last_modified=last_modified, public=public)
+    session = getattr(request, "session", None)
+    if public and session is not None:
+        # The same bytes for everyone, signed in or not: no `Vary: Cookie` (which the
+        # session middleware adds once authentication has looked at the session), or
+        # shared caches would keep a copy per visitor.
+        session.accessed = False
     return response
 
 

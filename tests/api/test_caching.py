@@ -136,3 +136,14 @@ def test_the_cached_answer_names_its_language_and_csv_file(world, client):
     assert cached["Content-Disposition"] == 'attachment; filename="scores-2030-v1-ru.csv"'
     assert cached["Content-Type"] == "text/csv; charset=utf-8"
     assert "Accept-Language" in cached["Vary"]
+
+
+@pytest.mark.parametrize("who", ["anonymous", "signed in"])
+def test_a_public_answer_does_not_vary_on_the_cookie(world, client, chair, who):
+    # Through DRF (an Accept it negotiates), where authentication reads the session.
+    if who == "signed in":
+        client.force_login(chair)
+    response = client.get(_scores(world), HTTP_ACCEPT="text/csv")
+    assert response.status_code == 200
+    assert "public" in response["Cache-Control"]
+    assert "Cookie" not in response["Vary"]
