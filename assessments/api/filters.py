@@ -64,12 +64,27 @@ def current_round(rounds: QuerySet[Round], year: int, version: int | None) -> Ro
     return rounds.order_by(published_first, "-version").first()
 
 
+class RoundRefField(forms.CharField):
+    """A round's name; `?round=` (empty) names none, and is refused rather than ignored."""
+
+    def to_python(self, value: Any) -> str:
+        if value == "":
+            raise forms.ValidationError(
+                _("Name a round as YEAR or YEAR-vVERSION, e.g. 2016-v1."), code="invalid"
+            )
+        return super().to_python(value)
+
+
+class RoundRefFilter(filters.CharFilter):
+    field_class = RoundRefField
+
+
 class AssessedFilterSet(filters.FilterSet):
     """Filters for what is assessed in a round; `assessment_path` leads to the assessment."""
 
     assessment_path = "assessment"
 
-    round = filters.CharFilter(
+    round = RoundRefFilter(
         method="filter_round",
         validators=[RegexValidator(ROUND_REF)],
         strip=False,  # " 2016" is not a round's name, as the schema's pattern says
