@@ -374,6 +374,12 @@ def respond(
             response["Content-Disposition"] = f'attachment; filename="{filename}"'
     mark_encoding(response, compressed and response.status_code == 200, gzipped is not None)
     mark(response, etag=etag, last_modified=last_modified, public=public)
+    session = getattr(request, "session", None)
+    if public and session is not None:
+        # The same bytes for everyone, signed in or not: no `Vary: Cookie` (which the
+        # session middleware adds once authentication has looked at the session), or
+        # shared caches would keep a copy per visitor.
+        session.accessed = False
     return response
 
 

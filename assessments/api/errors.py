@@ -98,8 +98,12 @@ class ErrorSerializer(serializers.Serializer):
     current = serializers.DictField(
         required=False, help_text="412 only: the row as it is now, with its revision."
     )
+    # Not read-only: a read-only field is documented as always present.
     changed_by = PersonField(
-        required=False, allow_null=True, help_text="412 only: who changed the row last."
+        read_only=False,
+        required=False,
+        allow_null=True,
+        help_text="412 only: who changed the row last.",
     )
     changed_at = UTCDateTimeField(required=False, allow_null=True, help_text="412 only: when.")
 

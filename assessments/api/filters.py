@@ -13,7 +13,7 @@ from typing import Any
 
 import django_filters as filters
 from django import forms
-from django.core.validators import RegexValidator
+from django.core.validators import RegexValidator, validate_slug
 from django.db.models import Case, Q, QuerySet, Value, When
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
@@ -64,12 +64,51 @@ def current_round(rounds: QuerySet[Round], year: int, version: int | None) -> Ro
     return rounds.order_by(published_first, "-version").first()
 
 
+class RoundRefField(forms.CharField):
+    """A round's name; `?round=` (empty) names none, and is refused rather than ignored."""
+
+    def to_python(self, value: Any) -> str:
+        if value == "":
+            raise forms.ValidationError(
+                _("Name a round as YEAR or YEAR-vVERSION, e.g. 2016-v1."), code="invalid"
+            )
+        return super().to_python(value)
+
+
+class RoundRefFilter(filters.CharFilter):
+    field_class = RoundRefField
+
+
+CODE_PATTERN = "^[-a-zA-Z0-9_]+$"  # a slug, as every code is; portable, for the schema
+
+
+class CodeField(forms.CharField):
+    """A code (a slug): `?pair=` (empty) or a character no code has is refused, not
+    ignored or sent to the database (PostgreSQL refuses NUL)."""
+
+    default_validators = [validate_slug]
+
+    def to_python(self, value: Any) -> str:
+        if value == "":
+            raise forms.ValidationError(
+                _("A code is letters, digits, hyphens and underscores."), code="invalid"
+            )
+        return super().to_python(value)
+
+
+class CodeFilter(filters.CharFilter):
+    field_class = CodeField
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, strip=False, **kwargs)
+
+
 class AssessedFilterSet(filters.FilterSet):
     """Filters for what is assessed in a round; `assessment_path` leads to the assessment."""
 
     assessment_path = "assessment"
 
-    round = filters.CharFilter(
+    round = RoundRefFilter(
         method="filter_round",
         validators=[RegexValidator(ROUND_REF)],
         strip=False,  # " 2016" is not a round's name, as the schema's pattern says
@@ -77,9 +116,9 @@ class AssessedFilterSet(filters.FilterSet):
     )
     year = IntegerFilter(method="filter_year", help_text="Every version of this year's round.")
     version = IntegerFilter(method="filter_version")
-    pair = filters.CharFilter(method="filter_pair", help_text="A pair's code.")
-    process = filters.CharFilter(method="filter_process", help_text="A process's code.")
-    subject = filters.CharFilter(
+    pair = CodeFilter(method="filter_pair", help_text="A pair's code.")
+    process = CodeFilter(method="filter_process", help_text="A process's code.")
+    subject = CodeFilter(
         method="filter_subject", help_text="A subject's code, as the pair's principal or agent."
     )
 
@@ -142,7 +181,7 @@ class AssessmentFilter(AssessedFilterSet):
 
 class RatingFilter(AssessedFilterSet):
     carried_over = BooleanFilter(help_text="Carried over unchanged from the previous round.")
-    dimension = filters.CharFilter(field_name="dimension__code", help_text="A dimension's code.")
+    dimension = CodeFilter(field_name="dimension__code", help_text="A dimension's code.")
     ordering = _ordering("assessment", ("dimension__position", "dimension"), ("value", "value"))
 
     class Meta:
@@ -151,7 +190,7 @@ class RatingFilter(AssessedFilterSet):
 
 
 class ExpertRatingFilter(AssessedFilterSet):
-    dimension = filters.CharFilter(field_name="dimension__code", help_text="A dimension's code.")
+    dimension = CodeFilter(field_name="dimension__code", help_text="A dimension's code.")
     expert = IntegerFilter(
         field_name="expert_id", max_value=2**63 - 1, help_text="The expert's id (`expert.id`)."
     )
@@ -169,8 +208,8 @@ class ExpertRatingFilter(AssessedFilterSet):
 
 class CitationFilter(AssessedFilterSet):
     needs_reverification = BooleanFilter(help_text="Flagged for checking against the act.")
-    dimension = filters.CharFilter(field_name="dimension__code", help_text="A dimension's code.")
-    act = filters.CharFilter(field_name="act__code", help_text="A legal act's code.")
+    dimension = CodeFilter(field_name="dimension__code", help_text="A dimension's code.")
+    act = CodeFilter(field_name="act__code", help_text="A legal act's code.")
     ordering = _ordering("assessment", ("position", "position"))
 
     class Meta:
@@ -179,7 +218,7 @@ class CitationFilter(AssessedFilterSet):
 
 
 class ThreadFilter(AssessedFilterSet):
-    dimension = filters.CharFilter(field_name="dimension__code", help_text="A dimension's code.")
+    dimension = CodeFilter(field_name="dimension__code", help_text="A dimension's code.")
     ordering = _ordering("assessment", ("created_at", "created_at"))
 
     class Meta:
@@ -202,9 +241,7 @@ class CommentFilter(AssessedFilterSet):
 class RoundFilter(filters.FilterSet):
     year = IntegerFilter()
     version = IntegerFilter()
-    methodology = filters.CharFilter(
-        field_name="methodology__code", help_text="A methodology's code."
-    )
+    methodology = CodeFilter(field_name="methodology__code", help_text="A methodology's code.")
     ordering = filters.OrderingFilter(
         fields=(("year", "year"), ("version", "version"), ("published_at", "published_at"))
     )
@@ -215,9 +252,11 @@ class RoundFilter(filters.FilterSet):
 
 
 class MethodologyFilter(filters.FilterSet):
+    code = CodeFilter()
+
     class Meta:
         model = models.Methodology
-        fields = ["code"]
+        fields: list[str] = []
 
 
 class SubjectFilter(filters.FilterSet):
@@ -229,9 +268,9 @@ class SubjectFilter(filters.FilterSet):
 
 
 class PairFilter(filters.FilterSet):
-    subject = filters.CharFilter(method="filter_subject", help_text="As principal or agent.")
-    principal = filters.CharFilter(field_name="principal__code")
-    agent = filters.CharFilter(field_name="agent__code")
+    subject = CodeFilter(method="filter_subject", help_text="As principal or agent.")
+    principal = CodeFilter(field_name="principal__code")
+    agent = CodeFilter(field_name="agent__code")
     ordering = filters.OrderingFilter(fields=(("position", "position"), ("code", "code")))
 
     class Meta:
@@ -243,8 +282,8 @@ class PairFilter(filters.FilterSet):
 
 
 class ProcessFilter(filters.FilterSet):
-    pair = filters.CharFilter(field_name="pair__code", help_text="A pair's code.")
-    subject = filters.CharFilter(method="filter_subject", help_text="As principal or agent.")
+    pair = CodeFilter(field_name="pair__code", help_text="A pair's code.")
+    subject = CodeFilter(method="filter_subject", help_text="As principal or agent.")
     ordering = filters.OrderingFilter(
         fields=(("pair__position", "pair"), ("position", "position"), ("code", "code"))
     )

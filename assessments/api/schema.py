@@ -16,6 +16,7 @@ from drf_spectacular.plumbing import get_doc
 from drf_spectacular.utils import OpenApiParameter
 
 from .errors import PROBLEM_JSON, ErrorSerializer
+from .filters import CODE_PATTERN, CodeField
 from .i18n import LANGUAGES
 from .serializers import ROUND_REF, ROUND_REF_PATTERN
 
@@ -97,12 +98,15 @@ class AutoSchema(openapi.AutoSchema):
         for name, key in (("min_value", "minimum"), ("max_value", "maximum")):
             if found.extra.get(name) is not None:
                 schema[key] = found.extra[name]
-        for validator in found.extra.get("validators", []):
-            if (
-                isinstance(validator, RegexValidator)
-                and validator.regex.pattern == ROUND_REF.pattern
-            ):
-                schema["pattern"] = ROUND_REF_PATTERN
+        patterns = [
+            v.regex.pattern
+            for v in found.extra.get("validators", [])
+            if isinstance(v, RegexValidator)
+        ]
+        if ROUND_REF.pattern in patterns:
+            schema["pattern"] = ROUND_REF_PATTERN
+        elif issubclass(found.field_class, CodeField):
+            schema.update(type="string", pattern=CODE_PATTERN)
 
     def _ordering_enum(self, parameter: dict[str, Any]) -> None:
         """The names a list orders by, `-` first for descending, several by commas."""

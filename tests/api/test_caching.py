@@ -152,3 +152,14 @@ def test_a_cached_answer_is_sent_compressed_to_a_client_that_accepts_gzip(
     with django_assert_max_num_queries(0):
         again = client.get(url, HTTP_ACCEPT_ENCODING="gzip", HTTP_IF_NONE_MATCH=packed["ETag"])
     assert again.status_code == 304
+
+
+@pytest.mark.parametrize("who", ["anonymous", "signed in"])
+def test_a_public_answer_does_not_vary_on_the_cookie(world, client, chair, who):
+    # Through DRF (an Accept it negotiates), where authentication reads the session.
+    if who == "signed in":
+        client.force_login(chair)
+    response = client.get(_scores(world), HTTP_ACCEPT="text/csv")
+    assert response.status_code == 200
+    assert "public" in response["Cache-Control"]
+    assert "Cookie" not in response["Vary"]

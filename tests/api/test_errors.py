@@ -158,6 +158,10 @@ def test_anonymous_clients_are_throttled(world, client, monkeypatch):
         {"year": "-1"},
         {"round": "2016\n"},
         {"round": " 2016"},
+        {"round": ""},
+        {"pair": ""},
+        {"process": "a\x00b"},
+        {"dimension": "é"},
     ],
 )
 def test_a_filter_value_the_schema_refuses_is_a_400(world, client, query):

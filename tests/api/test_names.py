@@ -87,3 +87,18 @@ def test_a_page_past_the_last_says_how_many_there_are(world, client):
     assert response.status_code == 404
     assert "2" in response.json()["errors"]["page"][0]
     assert client.get("/api/v1/pairs/", {"page": "2", "page_size": "1"}).status_code == 200
+
+
+@pytest.mark.parametrize("ordering", ["-dimension", "value", "-year,pair"])
+def test_pages_hold_the_rows_of_the_whole_list_in_its_order(world, as_user, chair, ordering):
+    # The page's ids are read first and its rows after (pagination.py): same rows, same order.
+    api = as_user(chair)
+    whole = api.get("/api/v1/ratings/", {"ordering": ordering, "page_size": 200}).json()
+    pages = [
+        api.get("/api/v1/ratings/", {"ordering": ordering, "page_size": 5, "page": n}).json()
+        for n in range(1, 4)
+    ]
+    assert [r["id"] for p in pages for r in p["results"]] == [
+        r["id"] for r in whole["results"][:15]
+    ]
+    assert pages[0]["count"] == whole["count"]

@@ -45,6 +45,7 @@ from .base import (
     ),
 )
 class AssessmentViewSet(PublicListCacheMixin, mixins.UpdateModelMixin, RevisionedViewSet):
+    deferred_page = True  # pagination.py: the page's ids first, then its rows
     serializer_class = s.AssessmentSerializer
     filterset_class = filters.AssessmentFilter
     http_method_names = ["get", "patch", "head", "options"]

@@ -58,6 +58,7 @@ class CitationViewSet(
     mixins.DestroyModelMixin,
     RevisionedViewSet,
 ):
+    deferred_page = True  # pagination.py: the page's ids first, then its rows
     serializer_class = s.CitationSerializer
     filterset_class = filters.CitationFilter
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]

@@ -77,6 +77,7 @@ RATING_FIELDS = (
 class RatingViewSet(
     PublicListCacheMixin, mixins.CreateModelMixin, mixins.UpdateModelMixin, RevisionedViewSet
 ):
+    deferred_page = True  # pagination.py: the page's ids first, then its rows
     serializer_class = s.RatingSerializer
     filterset_class = filters.RatingFilter
     http_method_names = ["get", "post", "put", "patch", "head", "options"]
