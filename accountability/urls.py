@@ -15,7 +15,8 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
     # Redoc's script without its badge from another host (accountability/redoc.py).
-    path("api/v1/redoc/redoc.js", redoc.redoc_script, name="redoc-script"),
+    # Outside /api/, which answers every address in its own way (problem details).
+    path("api-docs/redoc.js", redoc.redoc_script, name="redoc-script"),
     path("api/v1/", include("assessments.api.urls")),
     # Any other /api/ address (another version, a typo): the API's 404, never the site's.
     re_path(r"^api/[\s\S]*$", not_found, name="api-not-found"),

@@ -222,6 +222,15 @@ def as_published(round_: Round | None) -> contextlib.AbstractContextManager[None
     return _scope(_Scope(round_, fixed=True))
 
 
+def as_published_unless_named(round_: Round | None) -> contextlib.AbstractContextManager[None]:
+    """`as_published(round_)`, unless the read already names its round (a page of 2016 that
+    shows a series keeps 2016's names)."""
+    scope = _active.get()
+    if scope is not None and scope.fixed:
+        return contextlib.nullcontext()
+    return as_published(round_)
+
+
 def public_read() -> contextlib.AbstractContextManager[None]:
     """A public read whose round is not known yet: `reading()` names it (the site's views)."""
     return _scope(_Scope(None, fixed=False))

@@ -47,6 +47,7 @@ from .models import (
     LegalAct,
     LegalActEdition,
     Methodology,
+    NameAsPublished,
     Pair,
     Panel,
     PanelMembership,
@@ -298,6 +299,17 @@ def visible_passages(user: User, rows: QuerySet[Passage] | None = None) -> Query
     )
 
 
+def visible_names_as_published(
+    user: User, rows: QuerySet[NameAsPublished] | None = None
+) -> QuerySet[NameAsPublished]:
+    """The register's names as a round was published with them: as public as the round (a
+    round has them only once published; staff see every one)."""
+    rows = NameAsPublished.objects.all() if rows is None else rows
+    if is_staff_member(user):
+        return rows
+    return rows.filter(round__status__in=Round.FROZEN_STATUSES)
+
+
 def visible_printed_names(
     user: User, rows: QuerySet[PrintedName] | None = None
 ) -> QuerySet[PrintedName]:
@@ -426,6 +438,7 @@ VISIBILITY: dict[type, Callable[[Any, QuerySet], QuerySet]] = {
     PublishedFigure: visible_published_figures,
     Passage: visible_passages,
     PrintedName: visible_printed_names,
+    NameAsPublished: visible_names_as_published,
     JustificationFlag: visible_justification_flags,
     ProcessLink: visible_reference,
     ReviewAssignment: visible_review_assignments,

@@ -41,8 +41,8 @@ def pair_index_series_of(round_pks: Sequence[int]) -> tuple[list[Round], list[Pa
         inputs[round_id].append(
             scoring.ProcessInput(process, pair, principal, ratings[round_id].get(process, {}))
         )
-    # Named as the newest of the rounds was published (names.py).
-    with names.as_published(names.newest(rounds)):
+    # Named as the newest of the rounds was published, or as the page's own round (names.py).
+    with names.as_published_unless_named(names.newest(rounds)):
         pairs = {p.code: p for p in Pair.objects.select_related("principal")}
     series: dict[str, PairSeries] = {}
     for round_ in rounds:

@@ -14,6 +14,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
+from assessments import names
 from assessments.api import caching
 from assessments.models import Citation, Comment, ExpertRating, ProcessAssessment, Rating
 
@@ -97,7 +98,7 @@ EXPECTED = {
     "rounds": (2, 3),
     "round": (1, 2),
     "assessments": (6, 6),
-    "assessments of a round": (7, 7),
+    "assessments of a round": (8, 8),  # and the names it was published with
     "assessment": (3, 4),
     "ratings": (4, 4),
     "ratings filtered": (4, 4),
@@ -112,18 +113,19 @@ EXPECTED = {
     "comment": (None, 2),
     # The reviewer's findings read five more tables: claims, links, flags, citations, scale;
     # the intervals and the experts' agreement one: the experts' own ratings; a published
-    # round's one more: the rated bodies' reply windows.
-    "scores (cold)": (18, 18),
+    # round's one more: the rated bodies' reply windows; and the names it was published with.
+    "scores (cold)": (19, 19),
     "scores of an open round": (None, 19),
-    "comparison of published rounds (cold)": (21, 21),
-    "comparison with an open round": (None, 23),
-    "series (cold)": (6, 6),
+    "comparison of published rounds (cold)": (22, 22),
+    "comparison with an open round": (None, 24),
+    "series (cold)": (7, 7),
 }
 
 
 def _count(api: APIClient, url: str) -> tuple[int, int]:
     cache.clear()  # cold: as the first request after a publication
     caching.clear_local()
+    names.clear_cache()
     with CaptureQueriesContext(connection) as queries:
         response = api.get(url)
     return response.status_code, len(queries)
