@@ -10,6 +10,7 @@ from __future__ import annotations
 import threading
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db import connections
 from django.utils import translation
@@ -18,6 +19,7 @@ from django_tasks_db.management.commands.db_worker import Worker
 from playwright.sync_api import expect
 
 from assessments import permissions, services
+from assessments.exchange import imports
 from assessments.models import Rating
 from assessments.roles import ensure_roles
 from tests.factories import UserFactory
@@ -125,6 +127,19 @@ def test_staff_follow_a_queued_import_until_it_is_written(
 ):
     confirm_an_edited_file(page, live_server, draft, language, folder)
     assert not changed(draft).exists()
+    # What the page draws while the worker writes: its progress reports, rows done of total
+    # (as the worker's CacheProgress writes them, half-way through).
+    token = page.url.rstrip("/").rsplit("/", 1)[1]
+    staff = get_user_model().objects.get(username="staff")
+    imports.CacheProgress(f"{staff.pk}-{token}")("write", 38, 76)
+    with translation.override(language):
+        expect(page.locator(".tools-progress-text")).to_have_text(
+            f"38 / 76 {gettext('rows written')}"
+        )
+    expect(page.locator("#import-running progress")).to_have_attribute("max", "76")
+    with translation.override(language):
+        expect(page.locator("#running-heading")).to_have_text(gettext("Writing the import…"))
+    shoot(page, folder, f"{language}-progress")
 
     run_worker()
 

@@ -63,6 +63,13 @@ class RowChange:
     # Or, for kinds written in bulk, what to hand the bulk service (importer.write_many).
     bulk: Any = field(default=None, repr=False, compare=False)
 
+    @property
+    def action_label(self) -> str:
+        """The action in the reader's language: the report's table prints this, not the code."""
+        return {CREATE: _("new row"), UPDATE: _("changed row"), UNCHANGED: _("unchanged row")}[
+            self.action
+        ]
+
 
 @dataclass
 class ImportReport:
