@@ -22,6 +22,7 @@ COPY . .
 # Hashed static files and their manifest: without them every page answers 500 in production
 # ("Missing staticfiles manifest entry"). The key only lets settings load; nothing is signed.
 RUN DJANGO_SECRET_KEY=build-only-not-a-secret python manage.py collectstatic --noinput \
+    && mkdir -m 700 /app/previews \
     && useradd --system --home /app app && chown -R app /app
 USER app
 

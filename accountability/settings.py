@@ -82,6 +82,8 @@ INSTALLED_APPS = [
     "import_export",
     "simple_history",
     "axes",
+    "django_tasks",  # the backport of Django 6's Tasks: long imports (exchange/imports/jobs.py)
+    "django_tasks_db",  # its database backend and `manage.py db_worker`
     "assessments",
 ]
 
@@ -198,6 +200,21 @@ IMPORT_EXPORT_SKIP_ADMIN_LOG = False
 # Uploaded files wait here (0700, files 0600) between preview and confirmation, at most an
 # hour; by default a folder of this user's own in the temporary folder.
 IMPORT_PREVIEW_DIR = env.str("IMPORT_PREVIEW_DIR", default="")
+
+# Imports are written by a task, not by the request that confirms them. `database` (production):
+# the task waits in the database until a worker (`manage.py db_worker`, the compose `worker`)
+# runs it. `immediate` (development, the quick start): the confirming request runs it itself,
+# so `./dev.sh serve` needs no second process (docs/import-export.md).
+_TASK_BACKENDS = {
+    "database": "django_tasks_db.DatabaseBackend",
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+}
+TASKS_BACKEND = env.str("DJANGO_TASKS_BACKEND", default="database" if PRODUCTION else "immediate")
+if TASKS_BACKEND not in _TASK_BACKENDS:
+    raise ImproperlyConfigured(
+        f"DJANGO_TASKS_BACKEND is {TASKS_BACKEND!r}; it must be one of {', '.join(_TASK_BACKENDS)}."
+    )
+TASKS = {"default": {"BACKEND": _TASK_BACKENDS[TASKS_BACKEND]}}
 
 # The API (assessments/api/). Throttle rates are per client per period; in production the
 # counters live in the shared cache (CACHE_URL), or each worker would count on its own.

@@ -39,3 +39,11 @@ class AssessmentsAdminSite(admin.AdminSite):
 
     def has_permission(self, request) -> bool:
         return permissions.may_use_admin(request.user)
+
+    def each_context(self, request) -> dict:
+        context = super().each_context(request)
+        # A peer reviewer or respondent has no model page (roles.py): no sidebar that would
+        # only say she may see nothing; her screens are linked from the index.
+        if not context["available_apps"]:
+            context["is_nav_sidebar_enabled"] = False
+        return context

@@ -667,7 +667,7 @@ class DevelopmentInitiative(FrozenWithItsRound, models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.round.year}: {self.process.code}"
+        return f"{self.round.year}: {self.process.name}"
 
 
 class PublishedFigure(FrozenWithItsRound, models.Model):

@@ -31,7 +31,7 @@ from django.apps import apps
 from django.conf import settings
 from django.db import models
 from django.db.models.signals import post_init, pre_save
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
 from .freeze import FrozenWithItsRound
@@ -136,11 +136,15 @@ def naming_changes(corrected: Round, now: Snapshot) -> list[str]:
         new = now.get(key)
         if new is None:
             continue
+        if all(before[key].get(c) == new.get(c) for c in columns(key[0])):
+            continue
         field = NAME_FIELD[key[0]]
-        if any(before[key].get(c) != new.get(c) for c in columns(key[0])):
-            old_name = before[key].get(f"{field}_{active}") or before[key].get(f"{field}_{lang[0]}")
-            new_name = new.get(f"{field}_{active}") or new.get(f"{field}_{lang[0]}")
+        old_name = before[key].get(f"{field}_{active}") or before[key].get(f"{field}_{lang[0]}")
+        new_name = new.get(f"{field}_{active}") or new.get(f"{field}_{lang[0]}")
+        if old_name != new_name:
             lines.append(f"«{old_name}» → «{new_name}»")
+        else:  # another language's name, or a description or note
+            lines.append(gettext("«%(name)s»: other wording corrected") % {"name": new_name})
     return lines
 
 

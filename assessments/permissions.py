@@ -102,14 +102,19 @@ def is_staff_member(user: User) -> bool:
     )
 
 
+# The roles that work in the admin. Peer reviewers and respondents use only their own
+# screens there (review, reply); roles.py gives them no model page.
+ADMIN_ROLES = (STAFF, CHAIR, EXPERT, REVIEWER, RESPONDENT)
+
+
 def may_use_admin(user: User) -> bool:
-    """The admin is for the roles that work in it: staff, chairs and experts (their group
-    gives the right; the "Staff status" checkbox still lets in an account set up by hand)."""
+    """The admin is for the roles that work in it (their group gives the right; the "Staff
+    status" checkbox still lets in an account set up by hand)."""
     if not (user.is_authenticated and user.is_active):
         return False
     if user.is_superuser or user.is_staff:
         return True
-    return any(_in_group(user, name) for name in (STAFF, CHAIR, EXPERT))
+    return any(_in_group(user, name) for name in ADMIN_ROLES)
 
 
 def seats(user: User) -> PanelMembershipQuerySet:

@@ -168,4 +168,4 @@ class JustificationFlag(FrozenWithItsRound, models.Model):
         ordering = ["assessment", "dimension__position"]
 
     def __str__(self) -> str:
-        return f"{self.assessment} / {self.dimension.code}"
+        return f"{self.assessment} / {self.dimension.name}"

@@ -38,10 +38,12 @@ ROLES: dict[str, dict[str, list[str]]] = {
         "delete": [],
     },
     permissions.READER: {},
-    # Reads the pairs she is assigned (permissions.py); writes through her own screen.
-    permissions.REVIEWER: {"view": DOMAIN_MODELS},
-    # The rated body's representative: her pair's draft, read and answered on her screen.
-    permissions.RESPONDENT: {"view": DOMAIN_MODELS},
+    # Reads the pairs she is assigned and comments on them on her own screen (tools/review):
+    # no model page, so the admin's index and sidebar list none.
+    permissions.REVIEWER: {},
+    # The rated body's representative: her pair's draft, read and answered on her own
+    # screen (tools/reply); no model page either.
+    permissions.RESPONDENT: {},
 }
 
 

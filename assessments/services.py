@@ -22,7 +22,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 from simple_history.utils import bulk_create_with_history
 
 from . import names, permissions
@@ -923,6 +923,15 @@ def _copy_round(source: Round, target: Round, *, actor, reason: str, carried_ove
     bulk_create_with_history(citations, Citation, default_user=actor, default_change_reason=reason)
 
 
+def _in_every_language(field: str, message, **values) -> dict[str, str]:
+    """A translated message as the field's value in each language: {field_ky: ..., ...}."""
+    texts = {}
+    for lang in LANGS:
+        with translation.override(lang):
+            texts[f"{field}_{lang}"] = str(message) % values
+    return texts
+
+
 def start_next_round(
     *,
     actor,
@@ -956,7 +965,9 @@ def start_next_round(
             methodology=source.methodology,
             previous=source,
             status=Round.Status.DRAFT,
-            source=_("Started from round %(year)s.") % {"year": source.year},
+            **_in_every_language(
+                "source", gettext_lazy("Started from round %(year)s."), year=source.year
+            ),
             **{
                 f"title_{lang}": titles.get(lang)
                 or (getattr(source, f"title_{lang}") or "").replace(str(source.year), str(year))
@@ -986,10 +997,9 @@ def start_errata(*, actor, round_: Round, reason: str) -> Round:
             previous=source.previous,
             corrects=source,
             status=Round.Status.REVIEW,
-            source=source.source,
             **{
                 f"{name}_{lang}": getattr(source, f"{name}_{lang}")
-                for name in ("title", "summary")
+                for name in ("title", "summary", "source")
                 for lang in LANGS
             },
         )

@@ -43,7 +43,7 @@ class ProcessTranslation(TranslationOptions):
 
 @register(models.Round)
 class RoundTranslation(TranslationOptions):
-    fields = ("title", "summary", "changelog")
+    fields = ("title", "summary", "changelog", "source")
 
 
 @register(models.ProcessAssessment)
@@ -88,7 +88,7 @@ class DevelopmentInitiativeTranslation(TranslationOptions):
 
 @register(models.PublishedFigure)
 class PublishedFigureTranslation(TranslationOptions):
-    fields = ("note",)
+    fields = ("note", "source")
 
 
 @register(models.Passage)

@@ -10,20 +10,26 @@ is synthetic: 2,500 processes in 5 pairs, rated on the study's 4 dimensions, by 
 panel chair (so the role check runs as it would for a real chair). The file is CSV;
 XLSX adds the time openpyxl takes to read it (printed separately).
 
-Three timings, each through imports.run_import() exactly as the admin and the
-import_ratings command call it:
+Three timings, each through imports.run_import() exactly as the admin's import task
+(imports/jobs.py) and the import_ratings command call it:
 1. preview: read and check 10,000 rows, nothing written;
-2. import: 10,000 new ratings, each through services.set_consensus (lock, check,
-   history with the reason), in one transaction;
+2. import: 10,000 new ratings through bulk.set_consensus_many (every check of
+   services.set_consensus, one lock on the round, bulk inserts, a history row per
+   change with its reason), in one transaction;
 3. re-import: the export of (2) with every value flipped, so 10,000 updates that
    each check their revision.
+Each line also gives the step's queries (they must not grow with the rows).
+BENCH_SLOWEST=N prints where the database's time went, BENCH_PROFILE=N the
+process's N costliest functions (cProfile; it slows the run).
 """
 
 from __future__ import annotations
 
 import argparse
+import cProfile
 import io
 import os
+import pstats
 import sys
 import time
 from pathlib import Path
@@ -122,16 +128,39 @@ def csv_of(processes: int) -> bytes:
     return out.getvalue().encode()
 
 
+SLOWEST = int(os.environ.get("BENCH_SLOWEST", "0"))  # print the N slowest kinds of query
+PROFILE = int(os.environ.get("BENCH_PROFILE", "0"))  # print the N costliest functions
+
+
 def timed(label: str, rows: int, call):
     # Wall time is what a user waits; CPU time (this process only, not the database
-    # server's) tells how much of it was ours on a shared machine.
+    # server's) tells how much of it was ours on a shared machine. Queries are counted:
+    # their number must not grow with the rows (tests/imports/test_queries.py pins it).
+    from django.test.utils import CaptureQueriesContext
+
+    profiler = cProfile.Profile() if PROFILE else None
     started, cpu = time.perf_counter(), time.process_time()
-    result = call()
+    with CaptureQueriesContext(connection) as queries:
+        if profiler:
+            profiler.enable()
+        result = call()
+        if profiler:
+            profiler.disable()
     seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
     print(
-        f"{label:<46} {seconds:8.2f} s  {rows / seconds:6.0f} rows/s   (CPU {cpu:7.2f} s)",
+        f"{label:<46} {seconds:8.2f} s  {rows / seconds:6.0f} rows/s   (CPU {cpu:7.2f} s)"
+        f"  {len(queries):5d} queries",
         flush=True,
     )
+    if SLOWEST:
+        kinds: dict[str, float] = {}
+        for query in queries.captured_queries:
+            kind = " ".join(query["sql"].split()[:4])[:70]
+            kinds[kind] = kinds.get(kind, 0.0) + float(query["time"])
+        for kind, spent in sorted(kinds.items(), key=lambda k: -k[1])[:SLOWEST]:
+            print(f"      {spent:7.2f} s  {kind}")
+    if profiler:
+        pstats.Stats(profiler).sort_stats("tottime").print_stats(PROFILE)
     return result, seconds
 
 

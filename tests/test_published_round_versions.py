@@ -156,10 +156,13 @@ def test_the_admin_action_makes_a_new_version(study_round, staff, client):
         follow=True,
     )
     notes = [str(m) for m in response.context["messages"]]
+    copy = Methodology.objects.get(code="idea-4d", version="2016-2")
+    # Named by its title and version, as people read it, not by its code (idea-4d@2016).
     assert notes == [
-        "idea-4d@2016-2 is a new version of idea-4d@2016: change it, then use it in the next round."
+        f"{copy} is a new version of {study_round.methodology}: change it, then use it in "
+        "the next round."
     ]
-    assert Methodology.objects.filter(code="idea-4d", version="2016-2").exists()
+    assert "@" not in notes[0]
 
 
 def _answers(client) -> dict[str, tuple[str, bytes]]:

@@ -26,3 +26,12 @@ from . import (  # noqa: F401  (registers the model admins)
 _django_admin.site.site_header = _("Accountability assessments")
 _django_admin.site.site_title = _("Accountability assessments")
 _django_admin.site.index_title = _("Rounds, panels and evidence")
+
+# The task queue's own admin page lists every import job with its arguments (other users'
+# files and reasons) to whoever has the model's permissions: nobody needs it, since each
+# user follows her imports on their status page, and it would be a second rule of who sees
+# what (permissions.py). Its admin module is discovered before this one.
+from django_tasks_db.models import DBTaskResult  # noqa: E402
+
+if _django_admin.site.is_registered(DBTaskResult):
+    _django_admin.site.unregister(DBTaskResult)

@@ -26,10 +26,54 @@ from ..models import (
 )
 from .mixins import VisibleRowsMixin
 
+# A reference row's code names it in addresses, data files and imports; people read its
+# name. The code is shown only where it is edited, and labelled there in words.
+CODE_LABEL = _("Identifier in addresses and data files")
+CODE_HELP = _(
+    "Latin letters, digits and hyphens. It stays the same when the name changes, so that "
+    "rounds and files can be compared; people read the name, never this."
+)
+
+
+class CodeForEditorsMixin:
+    """The code field: offered, labelled in words, to whoever may change the row; left out
+    for whoever only reads it. Works for model pages and their inlines alike."""
+
+    def _edits(self, request, obj) -> bool:
+        if obj is None and not hasattr(self, "parent_model"):
+            return self.has_add_permission(request)
+        return self.has_change_permission(request, obj)
+
+    def get_exclude(self, request, obj=None):
+        exclude = list(super().get_exclude(request, obj) or [])
+        if not self._edits(request, obj):
+            exclude.append("code")
+        return exclude
+
+    def get_fields(self, request, obj=None):
+        fields = list(super().get_fields(request, obj))
+        if "code" in fields and not self._edits(request, obj):
+            fields.remove("code")
+        return fields
+
+    def _labelled(self, kwargs: dict) -> dict:
+        return {
+            **kwargs,
+            "labels": {"code": CODE_LABEL, **kwargs.get("labels", {})},
+            "help_texts": {"code": CODE_HELP, **kwargs.get("help_texts", {})},
+        }
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        return super().get_form(request, obj, change=change, **self._labelled(kwargs))
+
+    def get_formset(self, request, obj=None, **kwargs):
+        return super().get_formset(request, obj, **self._labelled(kwargs))
+
+
 # --- Methodology -------------------------------------------------------------
 
 
-class DimensionInline(TranslationStackedInline):
+class DimensionInline(CodeForEditorsMixin, TranslationStackedInline):
     model = Dimension
     extra = 0
 
@@ -40,8 +84,8 @@ class ScaleLevelInline(TranslationTabularInline):
 
 
 @admin.register(Methodology)
-class MethodologyAdmin(VisibleRowsMixin, TranslationAdmin):
-    list_display = ["title", "code", "version", "scale_min", "scale_max", "created_at"]
+class MethodologyAdmin(CodeForEditorsMixin, VisibleRowsMixin, TranslationAdmin):
+    list_display = ["title", "version", "scale_min", "scale_max", "created_at"]
     search_fields = ["code", "title_ky", "title_ru", "title_en"]
     inlines = [DimensionInline, ScaleLevelInline]
     actions = ["make_new_version"]
@@ -62,14 +106,14 @@ class MethodologyAdmin(VisibleRowsMixin, TranslationAdmin):
                     "%(copy)s is a new version of %(methodology)s: change it, then use it "
                     "in the next round."
                 )
-                % {"copy": copy.label, "methodology": methodology.label},
+                % {"copy": copy, "methodology": methodology},
                 messages.SUCCESS,
             )
 
 
 @admin.register(Dimension)
-class DimensionAdmin(VisibleRowsMixin, TranslationAdmin):
-    list_display = ["name", "code", "methodology", "position", "is_scored", "is_gating"]
+class DimensionAdmin(CodeForEditorsMixin, VisibleRowsMixin, TranslationAdmin):
+    list_display = ["name", "methodology", "position", "is_scored", "is_gating"]
     list_filter = ["methodology", "is_scored", "is_gating"]
     list_select_related = ["methodology"]
     search_fields = ["code", "name_ky", "name_ru", "name_en"]
@@ -84,23 +128,23 @@ class SubjectNameInline(TranslationTabularInline):
 
 
 @admin.register(Subject)
-class SubjectAdmin(VisibleRowsMixin, TranslationAdmin):
-    list_display = ["name", "code", "kind", "role", "position"]
+class SubjectAdmin(CodeForEditorsMixin, VisibleRowsMixin, TranslationAdmin):
+    list_display = ["name", "kind", "role", "position"]
     list_filter = ["role", "kind"]
     search_fields = ["code", "name_ky", "name_ru", "name_en"]
     inlines = [SubjectNameInline]
 
 
-class ProcessInline(TranslationTabularInline):
+class ProcessInline(CodeForEditorsMixin, TranslationTabularInline):
     model = Process
-    fields = ["position", "code", "name"]
+    fields = ["position", "name", "code"]
     extra = 0
     show_change_link = True
 
 
 @admin.register(Pair)
-class PairAdmin(VisibleRowsMixin, TranslationAdmin):
-    list_display = ["name", "code", "principal", "agent", "position", "process_count"]
+class PairAdmin(CodeForEditorsMixin, VisibleRowsMixin, TranslationAdmin):
+    list_display = ["name", "principal", "agent", "position", "process_count"]
     list_filter = ["principal", "agent"]
     list_select_related = ["principal", "agent"]
     search_fields = ["code", "name_ky", "name_ru", "name_en"]
@@ -116,8 +160,8 @@ class PairAdmin(VisibleRowsMixin, TranslationAdmin):
 
 
 @admin.register(Process)
-class ProcessAdmin(VisibleRowsMixin, TranslationAdmin):
-    list_display = ["name", "code", "pair", "position"]
+class ProcessAdmin(CodeForEditorsMixin, VisibleRowsMixin, TranslationAdmin):
+    list_display = ["name", "pair", "position"]
     list_filter = ["pair"]
     list_select_related = ["pair"]
     search_fields = ["code", "name_ky", "name_ru", "name_en"]
@@ -138,9 +182,9 @@ class LegalActEditionInline(TranslationTabularInline):
 
 
 @admin.register(LegalAct)
-class LegalActAdmin(VisibleRowsMixin, TranslationAdmin):
+class LegalActAdmin(CodeForEditorsMixin, VisibleRowsMixin, TranslationAdmin):
     formfield_overrides = HTTPS_LINKS
-    list_display = ["title", "code", "kind", "number", "adopted_on", "citation_count"]
+    list_display = ["title", "kind", "number", "adopted_on", "citation_count"]
     list_filter = ["kind"]
     search_fields = ["code", "number", "title_ky", "title_ru", "title_en"]
     inlines = [LegalActEditionInline]

@@ -315,7 +315,7 @@ class PublishedFigureAdmin(VisibleRowsMixin, FrozenRoundMixin, TranslationAdmin)
     list_display = ["kind", "measures", "value", "round", "source"]
     list_filter = [("round", VisibleFilter), "kind"]
     list_select_related = ["round", "pair", "process", "dimension", "principal"]
-    search_fields = ["source"]
+    search_fields = ["source_ky", "source_ru", "source_en"]
 
     @admin.display(description=_("measures"))
     def measures(self, obj):

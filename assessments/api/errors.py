@@ -12,7 +12,8 @@ Every error answers `Content-Type: application/problem+json` with
 field, `a.b.0` inside nested input, a query parameter, a header such as
 `If-Match`) to its messages; what is not one parameter's fault is under
 `non_field_errors`, Django's `__all__` included. A stale write adds `current`
-(the row as it is now), `changed_by` and `changed_at`.
+(the row as it is now), `changed_by` (a person, {id, name}, as everywhere in the
+API) and `changed_at` (UTC).
 
 DRF's errors pass through `exception_handler`; what Django answers before or
 outside DRF (an unmatched address, a CSRF failure, a 500) through
@@ -39,6 +40,7 @@ from rest_framework.views import set_rollback
 from assessments import services
 
 from .i18n import UnknownLanguage, accepted_language, requested_language
+from .serializers import PersonField, UTCDateTimeField
 
 PROBLEM_JSON = "application/problem+json"
 NON_FIELD = "non_field_errors"
@@ -96,8 +98,10 @@ class ErrorSerializer(serializers.Serializer):
     current = serializers.DictField(
         required=False, help_text="412 only: the row as it is now, with its revision."
     )
-    changed_by = serializers.CharField(required=False, allow_null=True)
-    changed_at = serializers.DateTimeField(required=False, allow_null=True)
+    changed_by = PersonField(
+        required=False, allow_null=True, help_text="412 only: who changed the row last."
+    )
+    changed_at = UTCDateTimeField(required=False, allow_null=True, help_text="412 only: when.")
 
 
 class PreconditionFailed(exceptions.APIException):
@@ -181,7 +185,13 @@ def _domain_error_response(exc: services.DomainError) -> Response:
     if isinstance(exc, services.StaleWrite):
         # The view attaches the serialized row when it can; the service's snapshot otherwise.
         current = getattr(exc, "representation", None) or _plain(exc.current)
-        body.update(current=current, changed_by=exc.changed_by, changed_at=exc.changed_at)
+        body.update(
+            current=current,
+            changed_by=getattr(exc, "person", None),
+            changed_at=UTCDateTimeField().to_representation(exc.changed_at)
+            if exc.changed_at
+            else None,
+        )
         etag = getattr(exc, "etag", None)
         if etag is None and "revision" in current:
             etag = quote_etag(str(current["revision"]))

@@ -15,10 +15,11 @@ import django_filters as filters
 from django import forms
 from django.core.validators import RegexValidator
 from django.db.models import Case, Q, QuerySet, Value, When
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
-from assessments import models
+from assessments import models, names
 from assessments.models import Round
 
 from .permissions import visible_rounds
@@ -27,12 +28,31 @@ from .serializers import MAX_ID, ROUND_REF
 
 @extend_schema_field(OpenApiTypes.INT)
 class IntegerFilter(filters.NumberFilter):
-    """A whole number within what the column holds (a larger one is a 400, not a crash)."""
+    """A whole number within what the column holds (a larger one is a 400, not a crash).
+
+    The schema states the same bounds (schema.py reads `min_value` and `max_value`).
+    """
 
     field_class = forms.IntegerField
 
     def __init__(self, *args: Any, max_value: int = 32767, **kwargs: Any) -> None:
         super().__init__(*args, min_value=0, max_value=max_value, **kwargs)
+
+
+class StrictBooleanField(forms.Field):
+    """`true` or `false`, as the schema says; not Django's null/unknown/1/0 that filter nothing."""
+
+    def to_python(self, value: Any) -> bool | None:
+        if value is None:
+            return None
+        if value in ("true", "false"):
+            return value == "true"
+        raise forms.ValidationError(_("Use true or false."), code="invalid")
+
+
+@extend_schema_field(OpenApiTypes.BOOL)
+class BooleanFilter(filters.BooleanFilter):
+    field_class = StrictBooleanField
 
 
 def current_round(rounds: QuerySet[Round], year: int, version: int | None) -> Round | None:
@@ -52,6 +72,7 @@ class AssessedFilterSet(filters.FilterSet):
     round = filters.CharFilter(
         method="filter_round",
         validators=[RegexValidator(ROUND_REF)],
+        strip=False,  # " 2016" is not a round's name, as the schema's pattern says
         help_text="`2016`: the current version of 2016; `2016-v1`: that version.",
     )
     year = IntegerFilter(method="filter_year", help_text="Every version of this year's round.")
@@ -72,6 +93,7 @@ class AssessedFilterSet(filters.FilterSet):
         round_ = current_round(visible_rounds(user), int(match["year"]), version) if match else None
         if round_ is None:
             return queryset.none()
+        names.reading(round_)  # the rows print the names it was published with
         return queryset.filter(**{self.path("round"): round_})
 
     def filter_year(self, queryset: QuerySet, name: str, value: int) -> QuerySet:
@@ -119,12 +141,13 @@ class AssessmentFilter(AssessedFilterSet):
 
 
 class RatingFilter(AssessedFilterSet):
+    carried_over = BooleanFilter(help_text="Carried over unchanged from the previous round.")
     dimension = filters.CharFilter(field_name="dimension__code", help_text="A dimension's code.")
     ordering = _ordering("assessment", ("dimension__position", "dimension"), ("value", "value"))
 
     class Meta:
         model = models.Rating
-        fields = ["carried_over"]
+        fields: list[str] = []
 
 
 class ExpertRatingFilter(AssessedFilterSet):
@@ -145,13 +168,14 @@ class ExpertRatingFilter(AssessedFilterSet):
 
 
 class CitationFilter(AssessedFilterSet):
+    needs_reverification = BooleanFilter(help_text="Flagged for checking against the act.")
     dimension = filters.CharFilter(field_name="dimension__code", help_text="A dimension's code.")
     act = filters.CharFilter(field_name="act__code", help_text="A legal act's code.")
     ordering = _ordering("assessment", ("position", "position"))
 
     class Meta:
         model = models.Citation
-        fields = ["needs_reverification"]
+        fields: list[str] = []
 
 
 class ThreadFilter(AssessedFilterSet):

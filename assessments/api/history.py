@@ -1,10 +1,13 @@
 """A row's recorded changes as the API shows them: who, when, why, old and new values.
 
 Read from django-simple-history's records, which every service writes with the
-change's reason (docs/decisions.md, "Stack"). Values are as stored, per language
-(`justification_ky`, ...); a reference to another row is its code (`dimension`:
-`rules`). Who made a change is shown to those who see the panel's work
-(assessments/permissions.py); others see when and why, not who.
+change's reason (docs/decisions.md, "Stack"). Fields carry the names the rest of
+the API gives them, never a stored column: a text is its name with its language
+(`justification`, `ky`), a reference is what the API names it by elsewhere (a
+dimension's code, a round's `2016-v1`, a methodology's `idea-4d@2016`, a person
+as {id, name}), timestamps are UTC with `Z`. Who made a change is shown to those
+who see the panel's work (assessments/permissions.py); others see when and why,
+not who.
 """
 
 from __future__ import annotations
@@ -12,9 +15,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import ForeignKey, Model
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db.models import DateTimeField, ForeignKey, Model
 
-from .serializers import translated_fields
+from assessments.models import Methodology, Round
+
+from .serializers import PersonField, UTCDateTimeField, round_ref, translated_fields
 
 KINDS = {"+": "created", "~": "changed", "-": "deleted"}
 # Bookkeeping, not content: the revision has its own key, the rest says nothing.
@@ -26,6 +33,7 @@ class Change:
     field: str
     old: Any
     new: Any
+    language: str | None = None  # of a text: `justification` in `ky`
 
 
 @dataclass(frozen=True)
@@ -49,7 +57,8 @@ def history_of(row: Model, *, show_people: bool) -> list[Entry]:
         for f in model._meta.concrete_fields
         if f.name not in SKIPPED and f.name not in translated_fields(model)
     ]
-    codes = _codes(fields, records)
+    names = _api_names(model, fields)
+    codes = _codes(fields, records, show_people=show_people)
     entries: list[Entry] = []
     previous = None
     for record in records:
@@ -60,7 +69,8 @@ def history_of(row: Model, *, show_people: bool) -> list[Entry]:
             if previous is None and new in (None, ""):
                 continue
             if previous is None or old != new:
-                changes.append(Change(field.name, old, new))
+                name, language = names[field.name]
+                changes.append(Change(name, old, new, language))
         entries.append(
             Entry(
                 revision=getattr(record, "revision", 0),
@@ -75,22 +85,49 @@ def history_of(row: Model, *, show_people: bool) -> list[Entry]:
     return entries
 
 
+def _api_names(model: type, fields: list[Any]) -> dict[str, tuple[str, str | None]]:
+    """Each stored column's API name, and its language for a text (`title_ky`: title, ky)."""
+    texts = translated_fields(model)
+    languages = [code for code, _name in settings.LANGUAGES]
+    names: dict[str, tuple[str, str | None]] = {}
+    for field in fields:
+        base, _sep, language = field.name.rpartition("_")
+        if base in texts and language in languages:
+            names[field.name] = (base, language)
+        else:
+            names[field.name] = (field.name, None)
+    return names
+
+
 def _value(record: Any, field: Any, codes: dict[str, dict[Any, Any]]) -> Any:
     if isinstance(field, ForeignKey):
         pk = getattr(record, field.attname)
         return codes.get(field.name, {}).get(pk, pk)
-    return getattr(record, field.attname)
+    value = getattr(record, field.attname)
+    if isinstance(field, DateTimeField) and value is not None:
+        return UTCDateTimeField().to_representation(value)
+    return value
 
 
-def _codes(fields: list[Any], records: list[Any]) -> dict[str, dict[Any, Any]]:
-    """For each reference to a row with a code (dimension, act, edition): id → code."""
+def _codes(fields: list[Any], records: list[Any], *, show_people: bool) -> dict[str, dict]:
+    """For each reference, id → how the API names the row: a code, `2016-v1`,
+    `idea-4d@2016`, or a person {id, name} (null for who may not see people)."""
     codes: dict[str, dict[Any, Any]] = {}
     for field in fields:
         if not isinstance(field, ForeignKey):
             continue
         related = field.related_model
-        if not any(f.name == "code" for f in related._meta.concrete_fields):
-            continue
         ids = {getattr(r, field.attname) for r in records} - {None}
-        codes[field.name] = dict(related.objects.filter(pk__in=ids).values_list("pk", "code"))
+        rows = related.objects.filter(pk__in=ids)
+        if related is Round:
+            codes[field.name] = {r.pk: round_ref(r) for r in rows.only("year", "version")}
+        elif related is Methodology:
+            codes[field.name] = {m.pk: m.label for m in rows.only("code", "version")}
+        elif related is get_user_model():
+            person = PersonField()
+            codes[field.name] = {
+                u.pk: person.to_representation(u) if show_people else None for u in rows
+            }
+        elif any(f.name == "code" for f in related._meta.concrete_fields):
+            codes[field.name] = dict(rows.values_list("pk", "code"))
     return codes

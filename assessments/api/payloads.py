@@ -12,6 +12,7 @@ from typing import Any
 from assessments import scoring
 from assessments.comparison import PairSeries, RoundComparison
 from assessments.models import Dimension, Pair, Round, Subject
+from assessments.names import as_published, names_of, newest
 from assessments.scrutiny_reads import replies_as_dict
 from assessments.selectors import round_report
 
@@ -40,9 +41,10 @@ def named(round_: Round) -> dict[str, dict[str, Any]]:
 def scores(round_: Round) -> dict[str, Any]:
     """Exactly what `manage.py scores YEAR --json` prints, in the active language: each
     figure with its interval, and how much the experts agree (aggregates only)."""
-    data = round_report(round_).as_dict(with_uncertainty=True)
-    # The rated bodies' replies, in their own words: published rounds only.
-    data["replies"] = replies_as_dict(round_)
+    with as_published(round_):  # its names as it was published with them (names.py)
+        data = round_report(round_).as_dict(with_uncertainty=True)
+        # The rated bodies' replies, in their own words: published rounds only.
+        data["replies"] = replies_as_dict(round_)
     return data
 
 
@@ -52,15 +54,17 @@ def _delta(before: Fraction | None, after: Fraction | None) -> dict[str, float |
 
 
 def comparison(c: RoundComparison) -> dict[str, Any]:
-    names = {
-        "pair": dict(Pair.objects.values_list("code", "name")),
-        "dimension": dict(
-            Dimension.objects.filter(
-                methodology__in=[c.before.methodology_id, c.after.methodology_id]
-            ).values_list("code", "name")
-        ),
-        "principal": dict(Subject.objects.values_list("code", "name")),
-    }
+    # Named as the newer round was published, as the site's comparison (names.py).
+    with as_published(newest([c.before, c.after])):
+        names = {
+            "pair": names_of(Pair.objects.all()),
+            "dimension": dict(
+                Dimension.objects.filter(
+                    methodology__in=[c.before.methodology_id, c.after.methodology_id]
+                ).values_list("code", "name")
+            ),
+            "principal": names_of(Subject.objects.all()),
+        }
 
     def keyed(deltas: list, kind: str) -> list[dict[str, Any]]:
         # Named as in the scores: a pair's delta under `pair`, a dimension's under `dimension`.

@@ -10,12 +10,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.validators import RegexValidator
 from drf_spectacular import openapi
 from drf_spectacular.plumbing import get_doc
 from drf_spectacular.utils import OpenApiParameter
 
 from .errors import PROBLEM_JSON, ErrorSerializer
 from .i18n import LANGUAGES
+from .serializers import ROUND_REF, ROUND_REF_PATTERN
 
 LANG_PARAMETER = OpenApiParameter(
     "lang",
@@ -67,6 +69,8 @@ class AutoSchema(openapi.AutoSchema):
         for parameter in operation.get("parameters", []):
             if parameter["name"] == "ordering" and parameter["in"] == "query":
                 self._ordering_enum(parameter)
+            elif parameter["in"] == "query":
+                self._filter_bounds(parameter)
             if parameter["name"] == "If-Match" and parameter["in"] == "header":
                 # A create takes If-Match only to change a row that exists: never a 428.
                 required = parameter.get("required", False)
@@ -82,6 +86,23 @@ class AutoSchema(openapi.AutoSchema):
                 )
                 response["description"] = description
                 responses[status] = response
+
+    def _filter_bounds(self, parameter: dict[str, Any]) -> None:
+        """What a filter checks, in its schema: a number's bounds, a round's pattern."""
+        filterset = getattr(self.view, "filterset_class", None)
+        found = filterset.base_filters.get(parameter["name"]) if filterset else None
+        if found is None:
+            return
+        schema = parameter.setdefault("schema", {})
+        for name, key in (("min_value", "minimum"), ("max_value", "maximum")):
+            if found.extra.get(name) is not None:
+                schema[key] = found.extra[name]
+        for validator in found.extra.get("validators", []):
+            if (
+                isinstance(validator, RegexValidator)
+                and validator.regex.pattern == ROUND_REF.pattern
+            ):
+                schema["pattern"] = ROUND_REF_PATTERN
 
     def _ordering_enum(self, parameter: dict[str, Any]) -> None:
         """The names a list orders by, `-` first for descending, several by commas."""

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 
-from assessments import scoring
+from assessments import names, scoring
 from assessments.comparison import PairSeries, SeriesPoint
 from assessments.models import Pair, ProcessAssessment, Rating, Round
 from assessments.selectors import method_of
@@ -41,7 +41,9 @@ def pair_index_series_of(round_pks: Sequence[int]) -> tuple[list[Round], list[Pa
         inputs[round_id].append(
             scoring.ProcessInput(process, pair, principal, ratings[round_id].get(process, {}))
         )
-    pairs = {p.code: p for p in Pair.objects.select_related("principal")}
+    # Named as the newest of the rounds was published (names.py).
+    with names.as_published(names.newest(rounds)):
+        pairs = {p.code: p for p in Pair.objects.select_related("principal")}
     series: dict[str, PairSeries] = {}
     for round_ in rounds:
         scores = scoring.score_round(method_of(round_.methodology), inputs[round_.pk])

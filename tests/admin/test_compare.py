@@ -193,7 +193,10 @@ def test_different_methodologies_are_warned_about(rounds, staff_client):
     response = staff_client.get(url(before="2016-v1", after="2040-v1"))
     html = response.content.decode()
     assert 'class="errornote methodology-warning"' in html
-    assert "idea-4d@2016" in response.context["methodology_warning"]
+    warning = response.context["methodology_warning"]
+    # Each named as people read it, by title and version, never by its code.
+    assert str(response.context["before"].methodology) in warning
+    assert "(2040)" in warning and "@" not in warning
 
 
 def test_the_same_methodology_gives_no_warning(rounds, staff_client):

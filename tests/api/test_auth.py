@@ -29,8 +29,10 @@ def test_a_token_opens_what_its_user_may_see(world, client, expert):
 
 def test_a_wrong_password_gets_no_token(world, client, expert):
     response = _login(client, "aigul", "guess")
-    assert response.status_code == 400
-    assert response.json()["code"] == "invalid"
+    # Who may not is a 401: the request itself was well formed.
+    assert response.status_code == 401
+    assert response.json()["code"] == "authentication_failed"
+    assert response["WWW-Authenticate"] == "Token"
     assert not AuthToken.objects.exists()
 
 

@@ -147,3 +147,29 @@ def test_anonymous_clients_are_throttled(world, client, monkeypatch):
     response = client.get("/api/v1/pairs/")
     _shape(response, 429, "throttled")
     assert int(response["Retry-After"]) > 0
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"carried_over": "null"},
+        {"carried_over": ""},
+        {"carried_over": "1"},
+        {"year": "-1"},
+        {"round": "2016\n"},
+        {"round": " 2016"},
+    ],
+)
+def test_a_filter_value_the_schema_refuses_is_a_400(world, client, query):
+    body = _shape(client.get("/api/v1/ratings/", query), 400, "invalid")
+    assert list(body["errors"]) == list(query)
+
+
+def test_an_empty_pair_in_the_series_is_a_400(world, client):
+    body = _shape(client.get("/api/v1/series/", {"pair": ""}), 400, "invalid")
+    assert list(body["errors"]) == ["pair"]
+
+
+def test_a_page_past_the_last_is_a_404_naming_the_page(world, client):
+    body = _shape(client.get("/api/v1/pairs/", {"page": "99"}), 404, "not_found")
+    assert list(body["errors"]) == ["page"]

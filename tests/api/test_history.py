@@ -31,12 +31,14 @@ def test_a_ratings_history_says_who_when_why_and_what(rating, as_user, chair):
     assert (last["revision"], last["kind"], last["reason"]) == (2, "changed", "panel")
     assert last["by"]["name"] == "Nurlan Asanov"
     assert last["at"].endswith("Z")
-    changes = {c["field"]: (c["old"], c["new"]) for c in last["changes"]}
-    assert changes["value"] == (rating.value, 1 - rating.value)
-    assert changes["justification_en"][1] == "Art. 2"
+    changes = {(c["field"], c["language"]): (c["old"], c["new"]) for c in last["changes"]}
+    assert changes["value", None] == (rating.value, 1 - rating.value)
+    # The API's names, never a stored column (justification_en).
+    assert changes["justification", "en"][1] == "Art. 2"
+    assert all("_" not in field or field == "carried_over" for field, _lang in changes)
     first = entries[0]
     assert first["kind"] == "created"
-    assert {"field": "dimension", "old": None, "new": "rules"} in first["changes"]
+    assert {"field": "dimension", "language": None, "old": None, "new": "rules"} in first["changes"]
 
 
 def test_the_public_sees_when_and_why_but_not_who(world, client, staff):
@@ -75,10 +77,16 @@ def test_errata_are_completed_through_the_api(world, as_user, staff):
     assert Round.objects.get(year=world.published.year, version=1).status == "superseded"
     history = api.get(f"/api/v1/rounds/{ref}/history/").json()
     assert any(
-        c["field"] == "changelog_en" and c["new"] == "Fixed a typo."
+        (c["field"], c["language"]) == ("changelog", "en") and c["new"] == "Fixed a typo."
         for e in history
         for c in e["changes"]
     )
+    # References are named as everywhere else in the API; timestamps in UTC.
+    created = {c["field"]: c["new"] for c in history[0]["changes"]}
+    assert created["corrects"] == f"{world.published.year}-v1"
+    assert created["methodology"] == world.methodology.label
+    published_at = [c["new"] for e in history for c in e["changes"] if c["field"] == "published_at"]
+    assert published_at and all(at.endswith("Z") for at in published_at)
 
 
 def test_only_staff_change_a_round(world, as_user, chair):

@@ -72,3 +72,18 @@ def test_an_assessment_names_its_process_by_code(world, client):
     assessment = ProcessAssessment.objects.filter(round=world.published).first()
     body = client.get(f"/api/v1/assessments/{assessment.pk}/").json()
     assert body["process"] == assessment.process.code
+
+
+@pytest.mark.parametrize("page", ["0", "-1", "two", "1.5", "last"])
+def test_an_invalid_page_is_a_400_naming_it_not_a_404(world, client, page):
+    response = client.get("/api/v1/pairs/", {"page": page})
+    assert response.status_code == 400
+    assert response["Content-Type"] == "application/problem+json"
+    assert list(response.json()["errors"]) == ["page"]
+
+
+def test_a_page_past_the_last_says_how_many_there_are(world, client):
+    response = client.get("/api/v1/pairs/", {"page": "3", "page_size": "1"})
+    assert response.status_code == 404
+    assert "2" in response.json()["errors"]["page"][0]
+    assert client.get("/api/v1/pairs/", {"page": "2", "page_size": "1"}).status_code == 200

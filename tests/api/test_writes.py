@@ -72,6 +72,8 @@ def test_a_change_without_if_match_is_refused_with_428(rating, as_user, chair):
 
 
 def test_a_stale_change_is_refused_with_412_and_the_current_row(rating, as_user, chair, staff):
+    staff.first_name, staff.last_name = "Ainura", "Toktosunova"
+    staff.save()
     seen = _etag(as_user(chair), _url(rating))
     first = as_user(staff).patch(
         _url(rating),
@@ -97,7 +99,9 @@ def test_a_stale_change_is_refused_with_412_and_the_current_row(rating, as_user,
         "version": 1,
         "status": "open",
     }
-    assert body["changed_by"] == "staff"
+    # A person, as everywhere in the API: {id, name}, never a bare string.
+    assert body["changed_by"] == {"id": staff.pk, "name": "Ainura Toktosunova"}
+    assert body["changed_at"].endswith("Z")
     assert late["ETag"] == first["ETag"] == _etag(as_user(chair), _url(rating))
     rating.refresh_from_db()
     assert (rating.value, rating.revision) == (body["current"]["value"], 2)

@@ -2,13 +2,13 @@
 
 Staff start 2017 from the published 2016 round and onboard a panel (a chair and two
 experts, new accounts whose role alone lets them into the admin) and open the round.
-The experts rate one process on one dimension apart from each other; one cites the
-article her rating rests on and starts a discussion. The chair reads the split on her
-view of the round, sets the consensus with justifications in English and Russian,
-replies to the thread, and confirms every carried-over rating in one action. Publishing
-is blocked by the open thread; the chair follows the checklist's link, resolves it, and
-staff publish. The published figures on
-the public site equal `manage.py scores 2017 --json`, and the changed rating's history
+The experts rate one process on one dimension apart from each other on their rating
+sheets; one cites the article her rating rests on there and starts a discussion. The
+chair reads the split on her view of the round, sets the consensus with justifications
+in English and Russian, replies to the thread, and confirms every carried-over rating
+in one action. Publishing is blocked by the open thread; the chair follows the
+checklist's link, resolves it, and staff publish. The published figures on the public
+site equal `manage.py scores 2017 --json`, and the changed rating's history
 shows who, when, why, and the old and new justification.
 
 Screenshots of the chair's view, the onboarding form and the next-round form in ky, ru
@@ -146,27 +146,32 @@ def test_a_whole_year_through_the_screens(
     rules = y2017.methodology.dimensions.get(code="rules")
     constitution = LegalAct.objects.get(code="constitution")
 
-    # The experts rate the same process apart from each other; Aida starts a discussion.
+    # The experts rate the same process apart from each other, each on her rating sheet
+    # (opened from the admin's index, as experts open it); Aida cites the article her
+    # rating rests on there, then starts a discussion.
     for username, value, why in (("aida", 1, "Art. 52 provides it"), ("bakyt", 0, "No law")):
         expert = log_in(browser, live_server, username)
-        expert.goto(
-            f"{base}/assessments/expertrating/add/?assessment={recall.pk}&dimension={rules.pk}"
-        )
-        expert.fill("#id_value", str(value))
-        expert.fill("#id_justification", why)
-        expert.fill("#id_reason", "first reading")
-        expert.click("input[name=_save]")
-        expect(expert.locator(".messagelist")).to_be_visible()
+        expert.locator("#my-ratings a", has_text="2017").click()
+        expect(expert).to_have_url(f"{base}/assessments/round/{y2017.pk}/sheet/")
+        cell = expert.locator(f"#cell-{recall.pk}-{rules.pk}")
+        cell.locator("label.scale-choice", has_text="Present" if value else "Absent").click()
+        cell.locator("textarea[name$='justification_en']").fill(why)
+        cell.get_by_role("button").click()
+        expect(expert.locator(f"#cell-{recall.pk}-{rules.pk}.saved")).to_be_visible()
         if username == "aida":
-            # She cites the article her rating rests on ...
-            expert.goto(
-                f"{base}/assessments/citation/add/?assessment={recall.pk}"
-                f"&act={constitution.pk}&dimension={rules.pk}"
-            )
-            expert.fill("#id_article", "52")
-            expert.fill("#id_reason", "the article on recall")
-            expert.click("input[name=_save]")
-            expect(expert.locator(".messagelist")).to_be_visible()
+            evidence = expert.locator(f"#evidence-{recall.pk}")
+            evidence.locator("summary").click()
+            evidence.locator("select[name$='-act']").select_option(str(constitution.pk))
+            edition = evidence.locator("select[name$='-edition']")
+            expect(edition.locator("option")).not_to_have_count(1)
+            edition.select_option(index=1)
+            evidence.locator("input[name$='-article']").fill("52")
+            evidence.locator("select[name$='-dimension']").select_option(str(rules.pk))
+            evidence.locator("button[type=submit]").click()
+            # The sheet says so in place, once the new list has come back.
+            added = expert.locator(f"#evidence-{recall.pk}")
+            expect(added.locator("p.cell-status")).to_be_visible()
+            expect(added.locator(".evidence-list")).to_contain_text("article 52")
             assert recall.citations.filter(act=constitution, article="52").exists()
             # ... and asks the panel.
             expert.goto(f"{base}/assessments/thread/add/?assessment={recall.pk}")
@@ -176,6 +181,10 @@ def test_a_whole_year_through_the_screens(
             expert.click("input[name=_save]")
             expect(expert.locator(".messagelist")).to_be_visible()
         expert.context.close()
+    assert {
+        (r.expert.username, r.value, r.justification_en)
+        for r in recall.expert_ratings.filter(dimension=rules).select_related("expert")
+    } == {("aida", 1, "Art. 52 provides it"), ("bakyt", 0, "No law")}
     thread = Thread.objects.get(assessment=recall)
 
     # The chair reads the split on her view of the round ...

@@ -459,13 +459,19 @@ def test_a_small_xlsx_of_many_rows_is_refused_before_openpyxl_reads_a_row(
 
 
 def test_a_csv_of_too_many_rows_is_refused_before_it_is_parsed(draft_2025, chair_2025, monkeypatch):
-    monkeypatch.setattr(imports, "MAX_ROWS", 100)
+    monkeypatch.setattr(imports.reading, "MAX_ROWS", 100)
     data = b"process,dimension,value\n" + b'a,"two\nlines",1\n' * 101
     with pytest.raises(imports.ImportFileError, match="101 rows; at most 100"):
         run(draft_2025, chair_2025, data, filename="r.csv")
     # Line breaks inside quoted cells are not rows.
-    monkeypatch.setattr(imports, "MAX_ROWS", 150)
-    assert imports._count_csv_rows(data) == 102
+    monkeypatch.setattr(imports.reading, "MAX_ROWS", 150)
+    assert imports.reading._count_csv_rows(data) == 102
+
+
+def test_a_csv_line_longer_than_any_row_is_refused_by_its_number(draft_2025, chair_2025):
+    data = b"process,dimension,value\njk-elections,rules,1\n" + b"x" * (200 * 1024) + b"\n"
+    with pytest.raises(imports.ImportFileError, match="Line 3 of the file is 200 KB long"):
+        run(draft_2025, chair_2025, data, filename="r.csv")
 
 
 def test_an_xlsx_of_too_many_parts_is_refused(draft_2025, chair_2025, openpyxl_must_not_open):
@@ -475,7 +481,7 @@ def test_an_xlsx_of_too_many_parts_is_refused(draft_2025, chair_2025, openpyxl_m
 
 
 def test_a_file_over_the_size_cap_is_refused(draft_2025, chair_2025, monkeypatch):
-    monkeypatch.setattr(imports, "MAX_UPLOAD_BYTES", 1000)
+    monkeypatch.setattr(imports.reading, "MAX_UPLOAD_BYTES", 1000)
     with pytest.raises(imports.ImportFileError, match="at most 0 MB"):
         run(draft_2025, chair_2025, b"x" * 1001, filename="r.csv")
 

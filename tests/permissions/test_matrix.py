@@ -151,10 +151,11 @@ RULES: dict[str, Rule] = {
     "admin:logout": Rule("admin", ok=405),  # a POST; a GET is refused
     "admin:password_change": ADMIN,
     "admin:password_change_done": ADMIN,
-    "admin:autocomplete": ADMIN,
+    "admin:autocomplete": Rule("admin", needs="models"),
     "admin:jsi18n": ADMIN,
     "admin:view_on_site": Rule("admin", ok=404),  # no model here has a public page
-    "admin:app_list": ADMIN,  # assessments; auth and knox below
+    # assessments; auth and knox below. Without a model page of the app, there is no app page.
+    "admin:app_list": Rule("admin", needs="models", denied=404),
     "admin:app_list auth": Rule("admin", needs="superuser", denied=404),
     "admin:app_list knox": Rule("admin", needs="superuser", denied=404),
     "admin/(?P<url>.*)$": Rule("admin", ok=404),
@@ -181,6 +182,7 @@ RULES: dict[str, Rule] = {
     "assessment_tools:import": ADMIN,
     "assessment_tools:import-confirm": Rule("admin", ok=405),
     "assessment_tools:import-status": Rule("admin", ok=404),  # no such import
+    "assessment_tools:import-cancel": Rule("admin", ok=405),  # a POST; GET is refused
     "assessment_tools:export": ADMIN,
     "assessment_tools:progress": ADMIN,
     # the chair's view of a round (its POST addresses answer a GET with 405)
@@ -207,7 +209,7 @@ class ModelRules:
     scope: str | None  # None: reference data, the same row in both states
     add: str
     delete: str
-    view: str = "admin"
+    view: str = "models"  # the roles that use the admin's model pages (not reviewers)
     frozen: bool = False  # deleting is refused once the round is published
 
     def rule(self, page: str) -> Rule:
@@ -323,7 +325,7 @@ def concrete(address: Address, world: World, state: str) -> list[tuple[str, Rule
     redirect = ADMIN_REDIRECT.match(address.route)
     if key == "admin:app_list":
         return [
-            (reverse(key, kwargs={"app_label": app}), RULES.get(f"admin:app_list {app}", ADMIN))
+            (reverse(key, kwargs={"app_label": app}), RULES.get(f"{key} {app}", RULES[key]))
             for app in ("assessments", "auth", "knox")
         ]
     if page or redirect:
@@ -392,7 +394,11 @@ def concrete(address: Address, world: World, state: str) -> list[tuple[str, Rule
         args = [_round_key(round_)]
     elif key in ("assessment_tools:review-pair", "assessment_tools:reply-pair"):
         args = [_round_key(round_), world.pairs["A"].code]
-    elif key in ("assessment_tools:import-status", "assessment_tools:progress"):
+    elif key in (
+        "assessment_tools:import-status",
+        "assessment_tools:import-cancel",
+        "assessment_tools:progress",
+    ):
         kwargs = {"token": uuid.UUID(int=1)}
     elif key in ("web:round", "web:package", "web:scores", "web:round-card"):
         kwargs = {"ref": _web_ref(round_)}

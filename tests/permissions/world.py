@@ -314,10 +314,11 @@ class Role:
     round itself), "work" (assessments, consensus ratings, citations, recommendations,
     initiatives), "internal" (experts' own ratings, threads, comments), "panel" (panel A
     and its members), "figures" (scores, comparisons, charts, published figures).
-    `may`: what she may do: "admin" (open the admin), "contribute" (add experts'
-    ratings, citations, threads), "rate" (sits on the panel of pair A: has a rating
-    sheet there), "chair" (consensus ratings, restores), "staff",
-    "superuser", "token" (an API token).
+    `may`: what she may do: "admin" (open the admin), "models" (the admin's model pages:
+    lists, forms, histories; a peer reviewer and a respondent have only their own
+    screens), "contribute" (add experts' ratings, citations, threads), "rate" (sits on
+    the panel of pair A: has a rating sheet there), "chair" (consensus ratings,
+    restores), "staff", "superuser", "token" (an API token).
     """
 
     name: str
@@ -334,7 +335,7 @@ REVIEW = frozenset({"review", "review-round"})
 REPLY = frozenset({"reply", "reply-round"})
 PANEL_A = frozenset({"round", "work", "internal", "panel"}) | REVIEW | REPLY
 EVERYTHING = frozenset({"round", "work", "internal", "panel", "figures"}) | REVIEW | REPLY
-CONTRIBUTOR = frozenset({"admin", "contribute", "token"})
+CONTRIBUTOR = frozenset({"admin", "models", "contribute", "token"})
 
 ROLES = [
     Role("anonymous", lambda w: None, {DRAFT: frozenset(), PUBLISHED: PUBLIC}, frozenset()),

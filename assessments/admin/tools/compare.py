@@ -215,7 +215,7 @@ def _methodology_warning(result: comparison.RoundComparison) -> str | None:
     return _(
         "The rounds use different methodologies (%(before)s and %(after)s): like is not "
         "compared with like. Ratings are normalised to 0–100%%, but dimensions and scales differ."
-    ) % {"before": result.before.methodology.label, "after": result.after.methodology.label}
+    ) % {"before": result.before.methodology, "after": result.after.methodology}
 
 
 def series_chart(rounds: list[Round]) -> dict[str, Any]:

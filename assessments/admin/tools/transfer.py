@@ -1,33 +1,26 @@
 """Import and export screens: upload → preview (a dry run) → confirm; exports and data packages.
 
-Progress of long imports and exports: the request does the work and writes its
-progress to the cache (imports.CacheProgress) a few times a second; the page
-that submitted the form polls `progress/<token>/` and draws a progress bar until
-the response arrives. This needs a cache shared by the web workers (Redis via
-CACHE_URL in production); with the quick start's in-memory cache it works under
-runserver, a single process."""
+The confirmed import is not written by the request: it is enqueued as a task
+(imports.jobs.import_job) that a worker runs, and the request answers with the
+import's status page, which follows its progress and offers to cancel it.
+
+Progress of previews, imports and exports is written to the cache (imports.CacheProgress)
+a few times a second; the pages poll `progress/<token>/` and draw a progress bar. This
+needs a cache shared by the web processes and the worker (Redis via CACHE_URL in
+production); with the quick start's in-memory cache it works under runserver, a single
+process that also runs the task (the immediate backend)."""
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import logging
-import os
-import re
-import tempfile
-import threading
-import time
 import uuid
-from pathlib import Path
 from typing import Any
 
 from django import forms
-from django.conf import settings
 from django.contrib import admin, messages
-from django.contrib.auth import get_user_model
 from django.core import signing
-from django.core.exceptions import ImproperlyConfigured
-from django.db import connections
+from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -36,10 +29,11 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
-from import_export.tmp_storages import TempFolderStorage
 
 from ... import permissions
 from ...exchange import imports, packages, resources
+from ...exchange.imports.jobs import import_job, writes_of
+from ...exchange.imports.previews import PENDING_MAX_AGE, keep_file, read_kept
 from ...models import Round
 from .rounds import figure_rounds, find_round, round_choices, round_key, visible_rounds
 
@@ -119,86 +113,31 @@ class ImportForm(forms.Form):
 
 
 PENDING_SALT = "assessments.import.pending"
-PENDING_MAX_AGE = 3600  # seconds a preview may wait for its confirmation
-PENDING_PREFIX = "accountability-import-"
-PENDING_NAME = re.compile(r"^accountability-import-[0-9a-f]{32}$")
 
 
-def preview_folder() -> Path:
-    """Where uploaded files wait between preview and confirmation: a folder only this
-    service's user may open (0700), never the world-readable temporary folder itself.
-    IMPORT_PREVIEW_DIR names it; by default a folder of the user's own in the temporary one."""
-    configured = getattr(settings, "IMPORT_PREVIEW_DIR", "")
-    folder = (
-        Path(configured)
-        if configured
-        else Path(tempfile.gettempdir()) / f"accountability-imports-{os.getuid()}"
-    )
-    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-    info = folder.stat()
-    if info.st_uid != os.getuid():
-        raise ImproperlyConfigured(f"{folder} belongs to another user: not a private folder.")
-    if info.st_mode & 0o077:
-        folder.chmod(0o700)
-    return folder
+JOB_KEY = "import-job:{token}"  # what a queued import was asked to do, for its status page
 
 
-class PendingFile(TempFolderStorage):
-    """import-export's temporary folder storage, as its admin uses between preview and
-    confirmation, in the private folder; written in binary, readable by this user only."""
-
-    def get_full_path(self) -> str:
-        return str(preview_folder() / self.name)
-
-    def save(self, data: bytes) -> None:
-        descriptor = os.open(self.get_full_path(), os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(descriptor, "wb") as file:
-            file.write(data)
+def _enqueue(request: HttpRequest, token: str, job: dict[str, Any]) -> str:
+    """Queue `job` (import_job's arguments but the token) under the user's `token`; the key
+    of its progress and report."""
+    key = _progress_token(request, token)
+    # "queued" before the status page first looks; the worker says "running" when it starts.
+    imports.CacheProgress(key, state="queued")
+    cache.set(JOB_KEY.format(token=key), job, imports.progress.PROGRESS_TIMEOUT)
+    import_job.enqueue(token=key, language=translation.get_language(), **job)
+    return key
 
 
-def remove_stale_previews() -> int:
-    """Remove the files of previews older than PENDING_MAX_AGE; how many were removed."""
-    removed = 0
-    for stale in preview_folder().glob(PENDING_PREFIX + "*"):
-        with contextlib.suppress(OSError):
-            if time.time() - stale.stat().st_mtime > PENDING_MAX_AGE:
-                stale.unlink()
-                removed += 1
-    return removed
-
-
-def _keep_file(data: bytes) -> str:
-    """Keep the uploaded file until the confirmation; return its name (signed into the
-    confirm form). Files of previews never confirmed are removed once they have expired."""
-    remove_stale_previews()
-    name = f"{PENDING_PREFIX}{uuid.uuid4().hex}"
-    PendingFile(name=name, read_mode="rb").save(data)
-    return name
-
-
-def _pending(
-    request: HttpRequest,
-    *,
-    name: str,
-    kind: str,
-    round_: Round | None,
-    reason: str,
-    filename: str,
-    data: bytes,
-    writes: int,
-) -> str:
-    """A signed ticket for the confirmation: this user, this file, this round, this reason."""
+def _ticket(request: HttpRequest, job: dict[str, Any], report: imports.ImportReport) -> str | None:
+    """A signed ticket for the confirmation of a preview with something to write: this user,
+    this file, this round, this reason."""
+    writes = writes_of(report)
+    if not (report.ok and writes and not report.cancelled):
+        return None
+    fields = ("file", "kind", "round_pk", "reason", "filename", "sha256")
     return signing.dumps(
-        {
-            "user": request.user.pk,
-            "name": name,
-            "kind": kind,
-            "round": round_.pk if round_ else None,
-            "reason": reason,
-            "filename": filename,
-            "sha256": hashlib.sha256(data).hexdigest(),
-            "writes": writes,
-        },
+        {"user": request.user.pk, **{f: job[f] for f in fields}, "writes": writes},
         salt=PENDING_SALT,
     )
 
@@ -232,47 +171,46 @@ def import_rows(request: HttpRequest) -> TemplateResponse:
     if request.method != "POST" or not form.is_valid():
         return _import_page(request, {"form": form})
     data = form.cleaned_data["file"].read()
-    round_, kind = form.cleaned_data["round_obj"], form.cleaned_data["kind"]
-    reason = form.cleaned_data["reason"]
-    tracker = _new_progress(request)
-    try:
-        report = imports.run_import(
-            kind=kind,
-            data=data,
-            filename=form.cleaned_data["file"].name,
-            actor=request.user,
-            round_=round_,
-            reason=reason,
-            dry_run=True,
-            progress=tracker,
-        )
-    except imports.ImportFileError as exc:
-        form.add_error("file", str(exc))
+    round_ = form.cleaned_data["round_obj"]
+    token = _token_of(request) or str(uuid.uuid4())
+    job = {
+        "user": request.user.pk,
+        "file": keep_file(data),
+        "sha256": hashlib.sha256(data).hexdigest(),
+        "kind": form.cleaned_data["kind"],
+        "filename": form.cleaned_data["file"].name,
+        "round_pk": round_.pk if round_ else None,
+        "reason": form.cleaned_data["reason"],
+        "dry_run": True,
+    }
+    key = _enqueue(request, token, job)
+    report = imports.read_result(key)
+    if report is None:  # a worker will check it: its status page follows
+        return redirect("assessment_tools:import-status", token=token)
+    # Checked already (the immediate backend): the preview, on the page that was posted.
+    return _preview_page(request, form, report, job)
+
+
+def _round_of(request: HttpRequest, pk: int | None) -> Round | None:
+    return next((r for r in visible_rounds(request.user) if r.pk == pk), None)
+
+
+def _preview_page(
+    request: HttpRequest, form: ImportForm, report: imports.ImportReport, job: dict[str, Any]
+) -> TemplateResponse:
+    if report.file_error:
+        if not form.is_bound:  # the status page's form: shown again with the file's error
+            form.full_clean()
+            form.cleaned_data = {}
+        form.add_error("file", report.file_error)
         return _import_page(request, {"form": form})
-    finally:
-        if tracker is not None:
-            tracker.finish()
-    ticket = None
-    writes = report.count(imports.CREATE) + report.count(imports.UPDATE)
-    if report.ok and writes:
-        name = _keep_file(data)
-        ticket = _pending(
-            request,
-            name=name,
-            kind=kind,
-            round_=round_,
-            reason=reason,
-            filename=report.source,
-            data=data,
-            writes=writes,
-        )
     return _import_page(
         request,
         {
             "form": form,
             "report": report,
-            "ticket": ticket,
-            "round": round_,
+            "ticket": _ticket(request, job, report),
+            "round": _round_of(request, job["round_pk"]),
             "shown_changes": _shown(report),
         },
     )
@@ -285,11 +223,9 @@ def _shown(report: imports.ImportReport) -> list[imports.RowChange]:
 
 @require_http_methods(["POST"])
 def import_confirm(request: HttpRequest) -> HttpResponse:
-    """Write the previewed file: the same checks again, then all rows or none.
-
-    A file with more than BACKGROUND_ROWS changes is written in the background
-    (a web request would time out): the page then follows its progress.
-    """
+    """Write the previewed file: enqueue it (the same checks again, then all rows or none)
+    and show its status page. Under the immediate backend (development) the task has run
+    by the time enqueue returns, and its report is shown at once."""
     try:
         pending = signing.loads(
             request.POST.get("ticket", ""), salt=PENDING_SALT, max_age=PENDING_MAX_AGE
@@ -297,43 +233,24 @@ def import_confirm(request: HttpRequest) -> HttpResponse:
     except signing.BadSignature:
         messages.error(request, _("This preview has expired: upload the file again."))
         return redirect("assessment_tools:import")
-    if pending["user"] != request.user.pk or not PENDING_NAME.match(pending["name"]):
+    if pending["user"] != request.user.pk:
         raise Http404
-    storage = PendingFile(name=pending["name"], read_mode="rb")
     try:
-        data = storage.read()
+        data = read_kept(pending["file"])
     except FileNotFoundError:
         messages.error(request, _("This preview has expired: upload the file again."))
         return redirect("assessment_tools:import")
     if hashlib.sha256(data).hexdigest() != pending["sha256"]:
         raise Http404
-    round_ = None
-    if pending["round"] is not None:
-        round_ = Round.objects.select_related("methodology").filter(pk=pending["round"]).first()
-        if round_ is None:
-            raise Http404
-    run = {
-        "kind": pending["kind"],
-        "data": data,
-        "filename": pending["filename"],
-        "round_": round_,
-        "reason": pending["reason"],
-        "dry_run": False,
-    }
-    if pending.get("writes", 0) > BACKGROUND_ROWS:
-        token = _token_of(request) or str(uuid.uuid4())
-        _write_in_background(request, token, pending["name"], run)
-        return redirect("assessment_tools:import-status", token=token)
-    tracker = _new_progress(request)
-    try:
-        report = imports.run_import(actor=request.user, progress=tracker, **run)
-    finally:
-        if tracker is not None:
-            tracker.finish()
-        # Used: written or refused, the file goes (to try again, upload it again).
-        with contextlib.suppress(OSError):
-            storage.remove()
-    return _import_result(request, report, pending["kind"], round_)
+    if (
+        pending["round_pk"] is not None
+        and not Round.objects.filter(pk=pending["round_pk"]).exists()
+    ):
+        raise Http404
+    token = _token_of(request) or str(uuid.uuid4())
+    fields = ("user", "file", "sha256", "kind", "filename", "round_pk", "reason")
+    _enqueue(request, token, {**{f: pending[f] for f in fields}, "dry_run": False})
+    return redirect("assessment_tools:import-status", token=token)
 
 
 def _import_result(
@@ -362,45 +279,25 @@ def _import_result(
     )
 
 
-# Imports with more changes than this are written in a thread of the web process, after
-# the response: a request would outlast gunicorn's timeout (the services cost a few ms
-# per row). If the process dies meanwhile, its transaction never commits: nothing is
-# written, and the status page says the import was interrupted.
-BACKGROUND_ROWS = getattr(settings, "IMPORT_BACKGROUND_ROWS", 500)
-background_imports: list[threading.Thread] = []  # tests join them
-
-
-def _write_in_background(request: HttpRequest, token: str, file_name: str, run: dict) -> None:
-    key = _progress_token(request, token)
-    user_pk, language = request.user.pk, translation.get_language()
-    tracker = imports.CacheProgress(key)  # "running" before the status page first looks
-
-    def work() -> None:
-        try:
-            with translation.override(language):
-                actor = get_user_model().objects.get(pk=user_pk)
-                report = imports.run_import(actor=actor, progress=tracker, **run)
-                imports.store_result(key, report)
-                tracker.finish()
-        except Exception:
-            logger.exception("The background import %s failed; nothing was written.", key)
-            tracker.finish(failed=True)
-        finally:
-            with contextlib.suppress(OSError):
-                PendingFile(name=file_name, read_mode="rb").remove()
-            connections.close_all()  # this thread's own connections
-
-    thread = threading.Thread(target=work, name=f"import-{token}", daemon=True)
-    background_imports[:] = [t for t in background_imports if t.is_alive()]
-    background_imports.append(thread)
-    thread.start()
-
-
 @require_GET
 def import_status(request: HttpRequest, token: uuid.UUID) -> TemplateResponse:
-    """A background import: its progress while it runs, its report when it is done."""
+    """An import in the queue: its progress while it waits or runs (with a Cancel button),
+    its report when it is done."""
     key = _progress_token(request, str(token))
     report = imports.read_result(key)
+    job = cache.get(JOB_KEY.format(token=key))
+    if report is not None and report.dry_run and job is not None:
+        form = ImportForm(
+            rounds=visible_rounds(request.user),
+            initial={
+                "kind": job["kind"],
+                "round": round_key(round_)
+                if (round_ := _round_of(request, job["round_pk"]))
+                else "",
+                "reason": job["reason"],
+            },
+        )
+        return _preview_page(request, form, report, job)
     if report is not None:
         round_ = None
         if report.round_label:
@@ -409,14 +306,34 @@ def import_status(request: HttpRequest, token: uuid.UUID) -> TemplateResponse:
     state = imports.read_progress(key)
     if state is None:
         raise Http404
+    if state.get("state") in ("failed", "interrupted"):
+        # Its transaction never committed: say so, and offer the form to try again.
+        return _import_page(
+            request,
+            {"form": ImportForm(rounds=visible_rounds(request.user)), "stopped": state["state"]},
+        )
     return _import_page(
         request,
         {
             "form": None,
             "running": state,
             "running_token": str(token),
+            "previewing": bool(job and job.get("dry_run")),
+            "cancelling": imports.cancel_requested(key),
         },
     )
+
+
+@require_http_methods(["POST"])
+def import_cancel(request: HttpRequest, token: uuid.UUID) -> HttpResponse:
+    """Stop the user's own import between rows or batches: nothing of it is written."""
+    key = _progress_token(request, str(token))
+    state = imports.read_progress(key)
+    if state is None:
+        raise Http404
+    if state.get("state") in ("queued", "running"):
+        imports.request_cancel(key)
+    return redirect("assessment_tools:import-status", token=token)
 
 
 # --- export -----------------------------------------------------------------------------------

@@ -34,6 +34,7 @@ urlpatterns = [
     path("import/", view(transfer.import_rows), name="import"),
     path("import/confirm/", view(transfer.import_confirm), name="import-confirm"),
     path("import/<uuid:token>/", view(transfer.import_status), name="import-status"),
+    path("import/<uuid:token>/cancel/", view(transfer.import_cancel), name="import-cancel"),
     path("export/", view(transfer.export_rows), name="export"),
     path("progress/<uuid:token>/", view(transfer.progress), name="progress"),
     path("review/", view(review.review_index), name="review"),

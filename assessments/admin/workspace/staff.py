@@ -8,7 +8,7 @@ from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
-from django.forms import formset_factory
+from django.forms import BaseFormSet, formset_factory
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -81,7 +81,22 @@ class MemberForm(forms.Form):
         return bool(data.get("user") or (data.get("username") or "").strip())
 
 
-MemberFormSet = formset_factory(MemberForm, extra=4)
+class BaseMemberFormSet(BaseFormSet):
+    """Every row offers the same users: they are read once, not once per row (a panel of
+    eight would otherwise cost eight reads of every user)."""
+
+    _users: list | None = None
+
+    def _construct_form(self, i, **kwargs):
+        form = super()._construct_form(i, **kwargs)
+        field = form.fields["user"]
+        if self._users is None:
+            self._users = list(field.choices)
+        field.choices = self._users
+        return form
+
+
+MemberFormSet = formset_factory(MemberForm, formset=BaseMemberFormSet, extra=4)
 
 
 def _round(request: HttpRequest, round_id: int) -> Round:

@@ -9,6 +9,7 @@ from .inputs import (
     TextsField,
 )
 from .names import (
+    LANGUAGE_CODES,
     PersonField,
     UTCDateTimeField,
 )
@@ -17,9 +18,22 @@ from .names import (
 
 
 class ChangeSerializer(serializers.Serializer):
-    field = serializers.CharField(help_text="As stored: texts per language (`justification_ky`).")
+    field = serializers.CharField(
+        help_text="The name the API gives the field elsewhere (`value`, `justification`)."
+    )
+    language = serializers.ChoiceField(
+        choices=LANGUAGE_CODES,
+        allow_null=True,
+        help_text="For a text: the language of the one that changed; null for other fields.",
+    )
     old = serializers.JSONField(allow_null=True, help_text="null when the row was created.")
-    new = serializers.JSONField(allow_null=True)
+    new = serializers.JSONField(
+        allow_null=True,
+        help_text=(
+            "Named as elsewhere in the API: a code, a round `2016-v1`, a methodology "
+            "`code@version`, a person {id, name}; timestamps in UTC."
+        ),
+    )
 
 
 class HistoryEntrySerializer(serializers.Serializer):

@@ -36,7 +36,7 @@ class RoundRefField(serializers.Field):
     default_error_messages = {"invalid": "Name a round as YEAR or YEAR-vVERSION, e.g. 2016-v1."}
 
     def to_internal_value(self, data: Any) -> RoundChoice:
-        match = ROUND_REF.match(str(data).strip())
+        match = ROUND_REF.match(str(data))
         if not match:
             self.fail("invalid")
         version = match["version"]

@@ -18,7 +18,7 @@ from assessments.models import Round
 
 # A round in a query: `2016` (the current published version) or `2016-v2` (one version).
 ROUND_REF_PATTERN = "^[0-9]{4}(-v[0-9]{1,4})?$"  # portable, for the schema
-ROUND_REF = re.compile(r"^(?P<year>[0-9]{4})(?:-v(?P<version>[0-9]{1,4}))?$")
+ROUND_REF = re.compile(r"^(?P<year>[0-9]{4})(?:-v(?P<version>[0-9]{1,4}))?\Z")  # \Z: no "\n"
 # Largest primary key a lookup accepts: a bigger number cannot name a row, and some
 # databases fail on it instead of finding nothing.
 MAX_ID = 2**63 - 1

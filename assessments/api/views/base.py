@@ -24,7 +24,7 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from assessments import services
+from assessments import names, services
 from assessments.models import Round
 from assessments.permissions import can_see_panel_work
 
@@ -152,7 +152,8 @@ class ApiMixin(JsonErrors):
             self.language, self._language_error = requested_language(request), None
         except UnknownLanguage as exc:
             self.language, self._language_error = accepted_language(request), str(exc)
-        with translation.override(self.language):
+        # A read naming a published round prints its names as published (names.py).
+        with translation.override(self.language), names.public_read():
             response = super().dispatch(request, *args, **kwargs)  # type: ignore[misc]
             if isinstance(response, SimpleTemplateResponse) and not response.is_rendered:
                 response.render()
@@ -253,4 +254,12 @@ class RevisionedViewSet(ReadOnlyViewSet):
                 data = self.get_serializer(row).data
                 exc.representation = data  # type: ignore[attr-defined]
                 exc.etag = row_etag(row.revision, self.language, data)  # type: ignore[attr-defined]
+                exc.person = last_changed_by(row)  # type: ignore[attr-defined]
             raise
+
+
+def last_changed_by(row: Model) -> dict[str, Any] | None:
+    """Who changed the row last, as the API names a person: {id, name}."""
+    record = row.history.order_by("-history_date").select_related("history_user").first()  # type: ignore[attr-defined]
+    user = record.history_user if record is not None else None
+    return s.PersonField().to_representation(user) if user is not None else None

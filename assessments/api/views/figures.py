@@ -38,6 +38,7 @@ from .base import (
     get_round,
     parse_round,
     round_param,
+    validated,
 )
 
 # --- computed figures ------------------------------------------------------------------------
@@ -251,6 +252,8 @@ class ComparisonView(FiguresView):
 class SeriesView(FiguresView):
     def plan(self, query: QueryDict, index: caching.PublishedRounds) -> Plan:
         # Published rounds only, for everyone: always known to the index.
+        if "pair" in query:
+            validated(s.SeriesQuerySerializer, query.dict())  # `?pair=` names no pair: 400
         return Plan(index.current(), ("series", index.stamp, query.get("pair")))
 
     def build(self, plan: Plan, query: QueryDict) -> Any:

@@ -5,12 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth import authenticate
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import (
     extend_schema,
 )
 from knox import views as knox_views
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import APIException
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -27,6 +27,15 @@ from .base import (
 # --- tokens ------------------------------------------------------------------------------------
 
 
+class LoginFailed(APIException):
+    """Who may not (a wrong password) is a 401, not bad input: the request was well formed."""
+
+    status_code = 401
+    default_detail = _("Unable to log in with the username and password given.")
+    default_code = "authentication_failed"
+    auth_header = "Token"
+
+
 class LoginView(ApiMixin, knox_views.LoginView):
     """A token for tools and scripts, in exchange for a username and password."""
 
@@ -41,7 +50,7 @@ class LoginView(ApiMixin, knox_views.LoginView):
         user = authenticate(request._request, username=data["username"], password=data["password"])
         if user is None or not user.is_active:
             # A locked-out username and address: AxesMiddleware answers 429 instead.
-            raise ValidationError(_("Unable to log in with the username and password given."))
+            raise LoginFailed()
         request.user = user
         logins.keep_token_cap(user)
         return super().post(request, format)
