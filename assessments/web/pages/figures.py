@@ -12,6 +12,7 @@ from fractions import Fraction
 from typing import Any
 
 from django.core.cache import cache
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from assessments import diagrams, scoring, selectors
@@ -136,8 +137,33 @@ class RoundFigures:
         return any(f.printed is not None for f in self.principals)
 
 
-# A published round's agreement and intervals never change; keep them a day.
-UNCERTAINTY_CACHE_SECONDS = 24 * 60 * 60
+# A published round's report, agreement and intervals never change; keep them a day.
+FROZEN_CACHE_SECONDS = 24 * 60 * 60
+
+
+def _frozen_key(kind: str, round_: Round, *parts: str) -> str | None:
+    """A cache key for what a frozen round gives (None: not frozen). The API cache's
+    generation is in it: it changes with any saved round or watched name (api/caching.py)."""
+    if not round_.is_frozen:
+        return None
+    stamp = round_.published_at.isoformat() if round_.published_at else ""
+    fields = (generation(), round_.pk, round_.version, round_.status, stamp, *parts)
+    return f"web:{kind}:" + ":".join(str(f) for f in fields)
+
+
+def _round_report(round_: Round) -> selectors.RoundReport:
+    """selectors.round_report(), kept per language for a published round: its ratings,
+    scores and names (12 queries, a third of a cold pair page) are read once for every
+    page of the round. Kept without the experts' agreement, which is kept once for all
+    languages (_keep_uncertainty)."""
+    key = _frozen_key("report", round_, get_language() or "")
+    kept = cache.get(key) if key else None
+    if kept is not None:
+        return kept
+    rr = selectors.round_report(round_)
+    if key is not None:
+        cache.set(key, rr, FROZEN_CACHE_SECONDS)
+    return rr
 
 
 def _keep_uncertainty(rr: selectors.RoundReport) -> None:
@@ -145,25 +171,22 @@ def _keep_uncertainty(rr: selectors.RoundReport) -> None:
 
     Reading and resampling the experts' own ratings (360,000 in the benchmark's history)
     is most of a cold page's time; every page of the round (home, round, pair, charts,
-    embeds) reuses them. Keyed by the round's version and the API cache's generation,
-    which changes with any saved round (assessments.api.caching)."""
-    round_ = rr.round
-    if not round_.is_frozen:
+    embeds) reuses them."""
+    key = _frozen_key("uncertainty", rr.round)
+    if key is None:
         return
-    stamp = round_.published_at.isoformat() if round_.published_at else ""
-    key = f"web:uncertainty:{generation()}:{round_.pk}:{round_.version}:{round_.status}:{stamp}"
     kept = cache.get(key)
     if kept is not None:
         rr.uncertainty = kept  # a cached_property: the instance's own value wins
     else:
-        cache.set(key, rr.uncertainty, UNCERTAINTY_CACHE_SECONDS)
+        cache.set(key, rr.uncertainty, FROZEN_CACHE_SECONDS)
 
 
 def round_figures(
     round_: Round, pair_url=None, scale: dict[int, str] | None = None
 ) -> RoundFigures:
     """A round's figures from selectors.round_report(), each with its printed counterpart."""
-    rr = selectors.round_report(round_)
+    rr = _round_report(round_)
     _keep_uncertainty(rr)
     report = rr.as_dict(with_findings=False)
     names = rr.names
