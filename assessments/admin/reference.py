@@ -56,6 +56,16 @@ class CodeForEditorsMixin:
             fields.remove("code")
         return fields
 
+    def get_fieldsets(self, request, obj=None):
+        # The name comes first; the code, read by no one, after what people read.
+        fieldsets = []
+        for name, options in super().get_fieldsets(request, obj):
+            fields = list(options["fields"])
+            if "code" in fields:
+                fields = [f for f in fields if f != "code"] + ["code"]
+            fieldsets.append((name, {**options, "fields": fields}))
+        return fieldsets
+
     def _labelled(self, kwargs: dict) -> dict:
         return {
             **kwargs,

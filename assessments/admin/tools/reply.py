@@ -22,9 +22,10 @@ from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
 from ... import permissions, replies, scrutiny_reads
-from ...models import Pair, ProcessAssessment, Reply, ReplyWindow, Round
+from ...models import Pair, ProcessAssessment, Reply, ReplyWindow
 from ...services import DomainError
-from .rounds import find_round, round_key, visible_rounds
+from .rounds import round_key
+from .scrutiny import scrutiny_index, scrutiny_pair, scrutiny_round, staff_writes
 
 
 class OpenWindowForm(forms.Form):
@@ -53,53 +54,39 @@ class ReplyForm(forms.Form):
     )
 
 
-def _round(request: HttpRequest, key: str) -> Round:
-    round_ = find_round(visible_rounds(request.user), key)
-    if round_ is None or not scrutiny_reads.reply_pairs(request.user, round_).exists():
-        raise Http404
-    return round_
-
-
 def reply_index(request: HttpRequest) -> TemplateResponse:
     """The rounds in work in which the user takes part in a right of reply."""
-    rounds = [
-        (r, round_key(r), list(scrutiny_reads.reply_pairs(request.user, r)))
-        for r in visible_rounds(request.user)
-        if not r.is_frozen
-    ]
-    context = {
-        **admin.site.each_context(request),
-        "title": _("Right of reply"),
-        "rounds": [row for row in rounds if row[2]],
-    }
-    return TemplateResponse(request, "admin/assessments/tools/reply_index.html", context)
+    return scrutiny_index(
+        request,
+        pairs_of=scrutiny_reads.reply_pairs,
+        title=_("Right of reply"),
+        template="admin/assessments/tools/reply_index.html",
+    )
 
 
 def reply_round(request: HttpRequest, key: str) -> HttpResponse:
     """A round's reply windows: each pair, its representative, deadline and replies."""
-    round_ = _round(request, key)
+    round_ = scrutiny_round(request, key, scrutiny_reads.reply_pairs)
     user = request.user
     pairs = list(scrutiny_reads.reply_pairs(user, round_))
     manage = permissions.can_manage_rounds(user) and not round_.is_frozen
     form = OpenWindowForm(request.POST if request.POST.get("action") == "open" else None)
     form.fields["pair"].queryset = Pair.objects.filter(pk__in=[p.pk for p in pairs])
-    if request.method == "POST":
-        if not manage:
-            raise Http404
-        try:
-            if request.POST.get("action") == "close":
-                window = get_object_or_404(ReplyWindow, pk=request.POST.get("window"), round=round_)
-                replies.close_reply_window(
-                    actor=user, window=window, reason=request.POST.get("reason", "")
-                )
-                messages.success(request, _("The reply window is closed."))
-                return HttpResponseRedirect(request.path)
-            if form.is_valid():
-                replies.open_reply_window(actor=user, round_=round_, **form.cleaned_data)
-                messages.success(request, _("The reply window is open."))
-                return HttpResponseRedirect(request.path)
-        except DomainError as exc:
-            form.add_error(None, exc.message)
+
+    def close() -> str:
+        window = get_object_or_404(ReplyWindow, pk=request.POST.get("window"), round=round_)
+        replies.close_reply_window(actor=user, window=window, reason=request.POST.get("reason", ""))
+        return _("The reply window is closed.")
+
+    def open_window(data: dict) -> str:
+        replies.open_reply_window(actor=user, round_=round_, **data)
+        return _("The reply window is open.")
+
+    done = staff_writes(
+        request, manage=manage, form=form, actions={"close": close}, on_valid=open_window
+    )
+    if done is not None:
+        return done
     windows = {
         w.pair_id: w
         for w in permissions.visible_reply_windows(
@@ -137,11 +124,9 @@ def reply_round(request: HttpRequest, key: str) -> HttpResponse:
 
 def reply_pair(request: HttpRequest, key: str, pair: str) -> HttpResponse:
     """A pair's draft findings, with the body's replies; its representative writes here."""
-    round_ = _round(request, key)
+    round_ = scrutiny_round(request, key, scrutiny_reads.reply_pairs)
     user = request.user
-    pair_ = scrutiny_reads.reply_pairs(user, round_).filter(code=pair).first()
-    if pair_ is None:
-        raise Http404
+    pair_ = scrutiny_pair(request, round_, pair, scrutiny_reads.reply_pairs)
     window = (
         permissions.visible_reply_windows(user, ReplyWindow.objects.filter(round=round_))
         .filter(pair=pair_)

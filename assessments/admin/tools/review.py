@@ -23,7 +23,8 @@ from django.utils.translation import gettext_lazy
 from ... import peer_review, permissions, scrutiny_reads
 from ...models import Pair, ReviewAssignment, ReviewComment, Round
 from ...services import DomainError
-from .rounds import find_round, round_key, visible_rounds
+from .rounds import round_key
+from .scrutiny import scrutiny_index, scrutiny_pair, scrutiny_round, staff_writes
 
 
 class AssignForm(forms.Form):
@@ -53,56 +54,44 @@ class AnswerForm(forms.Form):
     revision = forms.IntegerField(widget=forms.HiddenInput)
 
 
-def _round(request: HttpRequest, key: str) -> Round:
-    round_ = find_round(visible_rounds(request.user), key)
-    if round_ is None or not scrutiny_reads.review_pairs(request.user, round_).exists():
-        raise Http404
-    return round_
-
-
 def review_index(request: HttpRequest) -> TemplateResponse:
     """The rounds in which the user takes part in a peer review."""
-    rounds = [
-        (r, list(scrutiny_reads.review_pairs(request.user, r)))
-        for r in visible_rounds(request.user)
-        if not r.is_frozen
-    ]
-    context = {
-        **admin.site.each_context(request),
-        "title": _("Peer review"),
-        "rounds": [(r, round_key(r), pairs) for r, pairs in rounds if pairs],
-    }
-    return TemplateResponse(request, "admin/assessments/tools/review_index.html", context)
+    return scrutiny_index(
+        request,
+        pairs_of=scrutiny_reads.review_pairs,
+        title=_("Peer review"),
+        template="admin/assessments/tools/review_index.html",
+    )
 
 
 def review_round(request: HttpRequest, key: str) -> HttpResponse:
     """A round's peer review: each pair, its reviewers, its comments and how many await an
     answer; staff assign and unassign reviewers here."""
-    round_ = _round(request, key)
+    round_ = scrutiny_round(request, key, scrutiny_reads.review_pairs)
     user = request.user
     pairs = list(scrutiny_reads.review_pairs(user, round_))
     manage = permissions.can_manage_rounds(user) and not round_.is_frozen
     form = AssignForm(request.POST if request.POST.get("action") == "assign" else None)
     form.fields["pair"].queryset = Pair.objects.filter(pk__in=[p.pk for p in pairs])
-    if request.method == "POST":
-        if not manage:
-            raise Http404
-        try:
-            if request.POST.get("action") == "unassign":
-                assignment = get_object_or_404(
-                    ReviewAssignment, pk=request.POST.get("assignment"), round=round_
-                )
-                peer_review.unassign_reviewer(
-                    actor=user, assignment=assignment, reason=request.POST.get("reason", "")
-                )
-                messages.success(request, _("The assignment is ended."))
-                return HttpResponseRedirect(request.path)
-            if form.is_valid():
-                peer_review.assign_reviewer(actor=user, round_=round_, **form.cleaned_data)
-                messages.success(request, _("The peer reviewer is assigned."))
-                return HttpResponseRedirect(request.path)
-        except DomainError as exc:
-            form.add_error(None, exc.message)
+
+    def unassign() -> str:
+        assignment = get_object_or_404(
+            ReviewAssignment, pk=request.POST.get("assignment"), round=round_
+        )
+        peer_review.unassign_reviewer(
+            actor=user, assignment=assignment, reason=request.POST.get("reason", "")
+        )
+        return _("The assignment is ended.")
+
+    def assign(data: dict) -> str:
+        peer_review.assign_reviewer(actor=user, round_=round_, **data)
+        return _("The peer reviewer is assigned.")
+
+    done = staff_writes(
+        request, manage=manage, form=form, actions={"unassign": unassign}, on_valid=assign
+    )
+    if done is not None:
+        return done
     assignments = permissions.visible_review_assignments(
         user, ReviewAssignment.objects.filter(round=round_)
     ).select_related("reviewer", "pair")
@@ -138,11 +127,9 @@ def review_round(request: HttpRequest, key: str) -> HttpResponse:
 def review_pair(request: HttpRequest, key: str, pair: str) -> HttpResponse:
     """One pair's draft findings, each process with its comments: the reviewer comments, the
     chair answers."""
-    round_ = _round(request, key)
+    round_ = scrutiny_round(request, key, scrutiny_reads.review_pairs)
     user = request.user
-    pair_ = scrutiny_reads.review_pairs(user, round_).filter(code=pair).first()
-    if pair_ is None:
-        raise Http404
+    pair_ = scrutiny_pair(request, round_, pair, scrutiny_reads.review_pairs)
     findings = scrutiny_reads.pair_findings(user, round_, pair_)
     by_pk = {f.assessment.pk: f for f in findings}
     errors: dict[str, Any] = {}
