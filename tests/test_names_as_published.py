@@ -2,10 +2,11 @@
 
 Renaming a subject, a pair, a process, an act or an edition used to change 2016's published
 pages, API answers and package (only their ETag followed). Now every public address of the
-round is fetched, every one of those rows is renamed in every language (one of each kind
-through the admin's own form, the rest as the admin saves them), and every address answers
-the same bytes under the same ETag; errata then publish the corrected names, say so in
-their changelog, and every answer that prints a name changes its bytes and its ETag.
+round is fetched (and `manage.py scores --json` run), every one of those rows is renamed in
+every language (a subject through the admin's own form, the rest as the admin saves them),
+and every address answers the same bytes under the same ETag; errata then publish the
+corrected names, say so in their changelog, and every answer that prints a name changes its
+bytes and its ETag.
 
 The addresses come from the URL configuration (the public site's namespace and the API's
 round answers), so a new page of the site is fetched here without being listed.
@@ -18,6 +19,7 @@ import zipfile
 
 import pytest
 from django.core.cache import cache
+from django.core.management import call_command
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import translation
 
@@ -144,6 +146,12 @@ def _api_urls() -> list[str]:
     return urls
 
 
+def _scores_json(lang: str) -> str:
+    out = io.StringIO()
+    call_command("scores", "2016", "--json", "--language", lang, stdout=out)
+    return out.getvalue()
+
+
 def _fetch(client, urls) -> dict[str, tuple[str, bytes]]:
     answers = {}
     for url in urls:
@@ -206,12 +214,14 @@ def test_renaming_everything_changes_no_byte_of_the_published_round_until_errata
 ):
     urls = _site_urls(study_round) + _api_urls()
     before = _fetch(client, urls)
+    scores_before = {lang: _scores_json(lang) for lang in LANGUAGES}
 
     _rename_everything(client, staff)
     assert Subject.objects.order_by("pk").first().name_en.endswith(MARK)
     after = _fetch(client, urls)
     changed = [url for url in urls if after[url] != before[url]]
     assert changed == []
+    assert {lang: _scores_json(lang) for lang in LANGUAGES} == scores_before
     for url, (etag, _body) in before.items():
         assert client.get(url, HTTP_IF_NONE_MATCH=etag).status_code == 304, url
     # Draft rounds and the admin read the current names.

@@ -39,7 +39,7 @@ from assessments.api import caching as shared
 from .links import origin
 
 # Bump when the templates change what a page says: every cached page is then rebuilt.
-SITE_VERSION = "2"
+SITE_VERSION = "3"
 MAX_AGE = 60 * 60
 # Headers of the built response that a cached answer repeats.
 KEPT_HEADERS = ("Content-Type", "Content-Disposition", "Last-Modified", "Content-Language")
