@@ -60,7 +60,8 @@ def test_every_model_of_the_domain_is_in_the_admin():
     # Edited inline: scale levels on their methodology, former names on their subject,
     # memberships on their panel, comments on their thread. Peer review and the right of
     # reply have their own screens (Tools → Peer review, Right of reply), where every
-    # write goes through their services.
+    # write goes through their services. The names a round was published with are
+    # written by publication alone and read on the round's own pages.
     assert domain - set(registered_models()) == {
         "scalelevel",
         "subjectname",
@@ -70,6 +71,7 @@ def test_every_model_of_the_domain_is_in_the_admin():
         "reviewcomment",
         "replywindow",
         "reply",
+        "nameaspublished",
     }
 
 

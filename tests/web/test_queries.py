@@ -27,8 +27,7 @@ COLD = {
     "/en/rounds/": 2,
     "/en/rounds/2016/": 15,
     "/en/rounds/2016-v1/": 15,
-    # A pair's series also reads the names of the newest round it shows (one query).
-    "/en/rounds/2016/pairs/citizens-parties/": 31,  # and its reply window
+    "/en/rounds/2016/pairs/citizens-parties/": 30,  # and its reply window
     "/en/compare/": 27,
     "/en/compare/?a=2016&b=2025": 27,
     "/en/methodology/": 5,
@@ -39,11 +38,11 @@ COLD = {
     "/en/rounds/2016/charts/pairs.svg": 14,
     "/en/rounds/2016/charts/dimensions.png": 14,
     "/en/rounds/2016/card.png": 14,
-    "/en/rounds/2016/pairs/citizens-parties/chart.svg": 22,
-    "/en/rounds/2016/pairs/citizens-parties/card.png": 22,
+    "/en/rounds/2016/pairs/citizens-parties/chart.svg": 21,
+    "/en/rounds/2016/pairs/citizens-parties/card.png": 21,
     "/en/charts/by-year.svg": 22,
     "/en/embed/rounds/2016/pairs/": 14,
-    "/en/embed/rounds/2016/pairs/citizens-parties/": 22,
+    "/en/embed/rounds/2016/pairs/citizens-parties/": 21,
     "/en/embed/by-year/": 22,
     "/en/feed/": 2,  # and the index of published rounds, as every kept page
     "/en/sitemap.xml": 4,
