@@ -421,11 +421,11 @@ def validate_rating(rating: Rating | ExpertRating) -> None:
         raise ValidationError(
             {
                 "value": _(
-                    "%(value)s is outside the scale of %(methodology)s (%(low)s to %(high)s)."
+                    "%(value)s is outside the scale (%(low)s to %(high)s) of the round's "
+                    "methodology."
                 )
                 % {
                     "value": rating.value,
-                    "methodology": methodology.label,
                     "low": methodology.scale_min,
                     "high": methodology.scale_max,
                 }

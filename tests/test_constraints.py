@@ -47,7 +47,10 @@ def test_a_process_is_rated_once_per_dimension_in_a_round():
 def test_a_rating_above_the_scale_is_refused_with_the_scale_named(value):
     rating = RatingFactory.build(assessment=AssessmentFactory(), value=value)
     rating.dimension = rating.assessment.round.methodology.dimensions.get(code="rules")
-    with pytest.raises(ValidationError, match=rf"{value} is outside the scale .* \(0 to 1\)"):
+    with pytest.raises(
+        ValidationError,
+        match=rf"{value} is outside the scale \(0 to 1\) of the round.s methodology",
+    ):
         rating.full_clean()
 
 

@@ -62,7 +62,7 @@ def test_the_preview_names_each_bad_row_column_and_reason_and_writes_nothing(
         report = run(draft_2025, chair_2025, data, dry_run=dry_run, reason="")
         assert not report.written
         assert errors(report) == [
-            "row 2, column value: 2 is outside the scale of idea-4d@2016 (0 to 1).",
+            "row 2, column value: 2 is outside the scale (0 to 1) of the round's methodology.",
             # No reason for the import and none in the row: a change must say why.
             "row 5, column reason: Say why: a reason is required for every change (in this "
             "column, or for the whole import).",

@@ -219,10 +219,12 @@ class _Rows:
             self.error(
                 number,
                 "value",
-                _("%(value)s is outside the scale of %(methodology)s (%(low)s to %(high)s).")
+                _(
+                    "%(value)s is outside the scale (%(low)s to %(high)s) of the round's "
+                    "methodology."
+                )
                 % {
                     "value": value,
-                    "methodology": methodology.label,
                     "low": methodology.scale_min,
                     "high": methodology.scale_max,
                 },
