@@ -17,6 +17,7 @@ and the full-depth command are in docs/api.md, "Checking the schema".
 from __future__ import annotations
 
 import collections
+import gzip
 import os
 import time
 
@@ -122,12 +123,40 @@ def wsgi_app():
 
     def app(environ, start_response):
         connections["default"] = connection
-        return handler(environ, start_response)
+        return _decoded(handler, environ, start_response)
 
     yield app
     request_started.connect(close_old_connections)
     request_finished.connect(close_old_connections)
     connection.dec_thread_sharing()
+
+
+def _decoded(handler, environ, start_response):
+    """The answer as an HTTP client reads it: a gzip-encoded body decoded.
+
+    Schemathesis sends `Accept-Encoding: gzip, deflate` (requests' default) but its WSGI
+    transport, unlike an HTTP client, does not decode what comes back; the API sends kept
+    answers gzip-compressed to clients that accept it (caching.py), which schemathesis
+    then failed to parse as JSON.
+    """
+    started = {}
+
+    def hold(status, headers, exc_info=None):
+        started.update(status=status, headers=headers)
+        return lambda data: None  # Django answers through the iterable only
+
+    result = handler(environ, hold)
+    try:
+        body = b"".join(result)
+    finally:
+        result.close()
+    headers = started["headers"]
+    if ("Content-Encoding", "gzip") in headers:
+        body = gzip.decompress(body)
+        headers = [(n, v) for n, v in headers if n not in ("Content-Encoding", "Content-Length")]
+        headers.append(("Content-Length", str(len(body))))
+    start_response(started["status"], headers)
+    return [body]
 
 
 def _real_path_parameters(world) -> dict[str, dict[str, object]]:
@@ -206,7 +235,7 @@ class SchemathesisRun:
     identity: str
 
     def test_every_schemathesis_phase_and_check_passes(self, world, request, unthrottled, wsgi_app):
-        _run(self.identity, world, request)
+        _run(self.identity, world, request, wsgi_app)
 
 
 class TestAnonymous(SchemathesisRun):
@@ -229,7 +258,7 @@ class TestStaff(SchemathesisRun):
     identity = "staff"
 
 
-def _run(identity: str, world, request) -> None:
+def _run(identity: str, world, request, wsgi_app) -> None:
     user = None if identity == "anonymous" else request.getfixturevalue(identity)
     schema = schemathesis.openapi.from_wsgi(
         "/api/v1/schema/?format=json", wsgi_app, config=_config(world, user)
