@@ -21,6 +21,7 @@ from django import forms
 from django.core.validators import RegexValidator, validate_slug
 from django.db.models import Case, Q, QuerySet, Value, When
 from django.utils.translation import gettext_lazy as _
+from django_filters.fields import BaseCSVField
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
@@ -124,8 +125,11 @@ class RefusesEmptyForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
-        for name in self.fields:
-            if self.data.get(name) == "" and name not in self.errors:
+        for name, field in self.fields.items():
+            raw = self.data.get(name)
+            # A list (`ordering`) with an empty item, `?ordering=year,`, names nothing too.
+            items = raw.split(",") if isinstance(field, BaseCSVField) and raw else [raw]
+            if "" in items and name not in self.errors:
                 self.add_error(name, _("Give a value, or leave the parameter out."))
         return cleaned
 

@@ -180,19 +180,21 @@ def test_a_page_past_the_last_is_a_404_naming_the_page(world, client):
 
 
 @pytest.mark.parametrize(
-    ("url", "name"),
+    ("url", "name", "value"),
     [
-        ("/api/v1/ratings/", "ordering"),
-        ("/api/v1/rounds/", "ordering"),
-        ("/api/v1/rounds/", "status"),
-        ("/api/v1/threads/", "status"),
-        ("/api/v1/assessments/", "verdict"),
-        ("/api/v1/subjects/", "kind"),
-        ("/api/v1/ratings/", "year"),
+        ("/api/v1/ratings/", "ordering", ""),
+        ("/api/v1/processes/", "ordering", ","),
+        ("/api/v1/pairs/", "ordering", "code,"),
+        ("/api/v1/rounds/", "ordering", ""),
+        ("/api/v1/rounds/", "status", ""),
+        ("/api/v1/threads/", "status", ""),
+        ("/api/v1/assessments/", "verdict", ""),
+        ("/api/v1/subjects/", "kind", ""),
+        ("/api/v1/ratings/", "year", ""),
     ],
 )
-def test_an_empty_filter_is_a_400_naming_it_not_an_ignored_filter(world, client, url, name):
-    body = _shape(client.get(url, {name: ""}), 400, "invalid")
+def test_an_empty_filter_is_a_400_naming_it_not_an_ignored_filter(world, client, url, name, value):
+    body = _shape(client.get(url, {name: value}), 400, "invalid")
     assert list(body["errors"]) == [name]
 
 
