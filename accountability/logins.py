@@ -22,8 +22,9 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db.models.signals import post_save, pre_save
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.functional import lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -59,8 +60,11 @@ def lockout_response(
     status = settings.AXES_HTTP_RESPONSE_CODE
     retry_after = str(settings.LOGIN_COOLOFF_MINUTES * 60)
     if request.path.startswith("/api/"):
-        response: HttpResponse = JsonResponse(
-            {"status": status, "code": "locked_out", "detail": lockout_message()}, status=status
+        # The API's problem details, in the language the API answers in (English by default).
+        from assessments.api.errors import problem_response
+
+        response: HttpResponse = problem_response(
+            request, status, "locked_out", lazy(lockout_message, str)()
         )
     else:
         from django.contrib import admin

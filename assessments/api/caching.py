@@ -275,7 +275,8 @@ COMPRESSIBLE = (
     "application/xml",
     "application/rss+xml",
 )
-_accepts_gzip = re.compile(r"\bgzip\b")
+# "gzip" or "*" in Accept-Encoding, unless its weight is zero ("gzip;q=0" refuses it).
+_accepts_gzip = re.compile(r"^\s*(?P<coding>gzip|\*)\s*(?:;\s*q\s*=\s*(?P<q>[0-9.]+))?\s*$", re.I)
 
 
 def compress(body: bytes, content_type: str) -> bytes | None:
@@ -293,7 +294,16 @@ def compress(body: bytes, content_type: str) -> bytes | None:
 
 
 def accepts_gzip(request: HttpRequest) -> bool:
-    return bool(_accepts_gzip.search(request.META.get("HTTP_ACCEPT_ENCODING", "")))
+    """Whether the client takes gzip: named with a weight above zero, or by "*" when unnamed."""
+    weights = {}
+    for coding in request.META.get("HTTP_ACCEPT_ENCODING", "").split(","):
+        match = _accepts_gzip.match(coding)
+        if match:
+            try:
+                weights[match["coding"].lower()] = float(match["q"] or 1)
+            except ValueError:
+                weights[match["coding"].lower()] = 0
+    return weights.get("gzip", weights.get("*", 0)) > 0
 
 
 def gzip_etag(etag: str) -> str:

@@ -5,10 +5,15 @@ version of a year, `2016-v2` for one version), `year` (every version), `version`
 `pair` and `process` (codes), `subject` (a subject's code, as principal or agent)
 and, where it applies, `dimension` (a code). `ordering` takes the names listed
 in the schema, `-` first for descending.
+
+A parameter given empty (`?status=`, `?ordering=`, `?year=`) is refused with a 400
+naming it, never read as "no filter": the schema allows no empty value, and a tool
+that sends one has lost the value it meant to send.
 """
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import django_filters as filters
@@ -16,6 +21,7 @@ from django import forms
 from django.core.validators import RegexValidator, validate_slug
 from django.db.models import Case, Q, QuerySet, Value, When
 from django.utils.translation import gettext_lazy as _
+from django_filters.fields import BaseCSVField
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
@@ -25,6 +31,17 @@ from assessments.models import Round
 from .permissions import visible_rounds
 from .serializers import MAX_ID, ROUND_REF
 
+INTEGER = re.compile(r"-?[0-9]+")
+
+
+class StrictIntegerField(forms.IntegerField):
+    """Digits only: Django's IntegerField also takes `0.0` and `1e0`, which no integer is."""
+
+    def to_python(self, value: Any) -> int | None:
+        if isinstance(value, str) and value and not INTEGER.fullmatch(value):
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        return super().to_python(value)
+
 
 @extend_schema_field(OpenApiTypes.INT)
 class IntegerFilter(filters.NumberFilter):
@@ -33,7 +50,7 @@ class IntegerFilter(filters.NumberFilter):
     The schema states the same bounds (schema.py reads `min_value` and `max_value`).
     """
 
-    field_class = forms.IntegerField
+    field_class = StrictIntegerField
 
     def __init__(self, *args: Any, max_value: int = 32767, **kwargs: Any) -> None:
         super().__init__(*args, min_value=0, max_value=max_value, **kwargs)
@@ -103,7 +120,29 @@ class CodeFilter(filters.CharFilter):
         super().__init__(*args, strip=False, **kwargs)
 
 
-class AssessedFilterSet(filters.FilterSet):
+class RefusesEmptyForm(forms.Form):
+    """A filter form that refuses a parameter present but empty (see the module's doc)."""
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        for name, field in self.fields.items():
+            raw = self.data.get(name)
+            # A list (`ordering`) with an empty item, `?ordering=year,`, names nothing too.
+            items = raw.split(",") if isinstance(field, BaseCSVField) and raw else [raw]
+            if "" in items and name not in self.errors:
+                self.add_error(name, _("Give a value, or leave the parameter out."))
+        return cleaned
+
+
+class FilterSet(filters.FilterSet):
+    """The API's filter sets: an empty parameter is a 400, not an ignored filter."""
+
+    def get_form_class(self) -> type[forms.Form]:
+        form = super().get_form_class()
+        return type(form.__name__, (RefusesEmptyForm, form), {})
+
+
+class AssessedFilterSet(FilterSet):
     """Filters for what is assessed in a round; `assessment_path` leads to the assessment."""
 
     assessment_path = "assessment"
@@ -238,7 +277,7 @@ class CommentFilter(AssessedFilterSet):
         fields: list[str] = []
 
 
-class RoundFilter(filters.FilterSet):
+class RoundFilter(FilterSet):
     year = IntegerFilter()
     version = IntegerFilter()
     methodology = CodeFilter(field_name="methodology__code", help_text="A methodology's code.")
@@ -251,7 +290,7 @@ class RoundFilter(filters.FilterSet):
         fields = ["status"]
 
 
-class MethodologyFilter(filters.FilterSet):
+class MethodologyFilter(FilterSet):
     code = CodeFilter()
 
     class Meta:
@@ -259,7 +298,7 @@ class MethodologyFilter(filters.FilterSet):
         fields: list[str] = []
 
 
-class SubjectFilter(filters.FilterSet):
+class SubjectFilter(FilterSet):
     ordering = filters.OrderingFilter(fields=(("position", "position"), ("code", "code")))
 
     class Meta:
@@ -267,7 +306,7 @@ class SubjectFilter(filters.FilterSet):
         fields = ["kind", "role"]
 
 
-class PairFilter(filters.FilterSet):
+class PairFilter(FilterSet):
     subject = CodeFilter(method="filter_subject", help_text="As principal or agent.")
     principal = CodeFilter(field_name="principal__code")
     agent = CodeFilter(field_name="agent__code")
@@ -281,7 +320,7 @@ class PairFilter(filters.FilterSet):
         return queryset.filter(Q(principal__code=value) | Q(agent__code=value))
 
 
-class ProcessFilter(filters.FilterSet):
+class ProcessFilter(FilterSet):
     pair = CodeFilter(field_name="pair__code", help_text="A pair's code.")
     subject = CodeFilter(method="filter_subject", help_text="As principal or agent.")
     ordering = filters.OrderingFilter(
@@ -296,7 +335,7 @@ class ProcessFilter(filters.FilterSet):
         return queryset.filter(Q(pair__principal__code=value) | Q(pair__agent__code=value))
 
 
-class LegalActFilter(filters.FilterSet):
+class LegalActFilter(FilterSet):
     ordering = filters.OrderingFilter(fields=(("code", "code"), ("adopted_on", "adopted_on")))
 
     class Meta:

@@ -118,6 +118,7 @@ class AutoSchema(openapi.AutoSchema):
         parameter["schema"] = {
             "type": "array",
             "items": {"type": "string", "enum": [*names, *(f"-{n}" for n in names)]},
+            "minItems": 1,  # `?ordering=` (no name) is refused, as every empty filter is
         }
         parameter["style"] = "form"
         parameter["explode"] = False

@@ -154,6 +154,22 @@ def test_a_cached_answer_is_sent_compressed_to_a_client_that_accepts_gzip(
     assert again.status_code == 304
 
 
+@pytest.mark.parametrize(
+    "accept, compressed",
+    [
+        ("gzip, deflate, br", True),
+        ("br;q=1.0, gzip;q=0.5", True),
+        ("*", True),
+        ("gzip;q=0", False),  # a weight of zero refuses it
+        ("*, gzip;q=0", False),
+        ("deflate, identity", False),
+    ],
+)
+def test_gzip_is_sent_only_where_accept_encoding_takes_it(client, study_round, accept, compressed):
+    response = client.get("/api/v1/rounds/2016/scores/?lang=en", HTTP_ACCEPT_ENCODING=accept)
+    assert (response.get("Content-Encoding") == "gzip") is compressed
+
+
 @pytest.mark.parametrize("who", ["anonymous", "signed in"])
 def test_a_public_answer_does_not_vary_on_the_cookie(world, client, chair, who):
     # Through DRF (an Accept it negotiates), where authentication reads the session.

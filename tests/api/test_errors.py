@@ -177,3 +177,52 @@ def test_an_empty_pair_in_the_series_is_a_400(world, client):
 def test_a_page_past_the_last_is_a_404_naming_the_page(world, client):
     body = _shape(client.get("/api/v1/pairs/", {"page": "99"}), 404, "not_found")
     assert list(body["errors"]) == ["page"]
+
+
+@pytest.mark.parametrize(
+    ("url", "name", "value"),
+    [
+        ("/api/v1/ratings/", "ordering", ""),
+        ("/api/v1/processes/", "ordering", ","),
+        ("/api/v1/pairs/", "ordering", "code,"),
+        ("/api/v1/rounds/", "ordering", ""),
+        ("/api/v1/rounds/", "status", ""),
+        ("/api/v1/threads/", "status", ""),
+        ("/api/v1/assessments/", "verdict", ""),
+        ("/api/v1/subjects/", "kind", ""),
+        ("/api/v1/ratings/", "year", ""),
+    ],
+)
+def test_an_empty_filter_is_a_400_naming_it_not_an_ignored_filter(world, client, url, name, value):
+    body = _shape(client.get(url, {name: value}), 400, "invalid")
+    assert list(body["errors"]) == [name]
+
+
+def test_an_empty_format_is_a_400_naming_it(world, client):
+    body = _shape(client.get("/api/v1/pairs/", {"format": ""}), 400, "invalid")
+    assert list(body["errors"]) == ["format"]
+    body = _shape(client.get("/api/v1/rounds/2016/scores/", {"format": ""}), 400, "invalid")
+    assert list(body["errors"]) == ["format"]
+
+
+@pytest.mark.parametrize("number", ["0.0", "1e0", "1.5", "+1"])
+def test_an_integer_filter_takes_digits_only(world, as_user, chair, number):
+    refused = as_user(chair).get("/api/v1/expert-ratings/", {"expert": number})
+    assert list(_shape(refused, 400, "invalid")["errors"]) == ["expert"]
+    assert as_user(chair).get("/api/v1/expert-ratings/", {"expert": "0"}).status_code == 200
+
+
+def test_a_locked_out_login_is_a_problem_saying_when_to_come_back(world, client, settings):
+    settings.LOGIN_FAILURE_LIMIT = settings.AXES_FAILURE_LIMIT = 3
+    rates = {"anon": None, "user": None, "login": None}
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(SimpleRateThrottle, "THROTTLE_RATES", rates)
+        answers = [
+            client.post("/api/v1/auth/login/", {"username": "nobody", "password": f"x{n}"})
+            for n in range(4)
+        ]
+    assert [a.status_code for a in answers[:2]] == [401, 401]
+    body = _shape(answers[-1], 429, "locked_out")
+    assert "Too many failed logins" in body["detail"]  # English, the API's default
+    assert answers[-1]["Content-Language"] == "en"
+    assert int(answers[-1]["Retry-After"]) == settings.LOGIN_COOLOFF_MINUTES * 60

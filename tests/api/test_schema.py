@@ -4,8 +4,9 @@ The last test is schemathesis's own engine — every phase: the schema's example
 coverage (boundary and invalid values of every parameter), fuzzing (generated
 valid and invalid requests) and stateful (sequences of calls linked by the
 schema) — in process against the WSGI app, with the schema loaded from its URL,
-once per identity (anonymous, an API reader, an expert, a chair, staff: one test
-each, so that xdist spreads them). Every check schemathesis has must pass.
+once per identity (anonymous, an API reader, an expert, a chair, staff: a test
+class each, so that xdist's `--dist loadscope` spreads them over the workers).
+Every check schemathesis has must pass.
 
 `API_FUZZ_EXAMPLES` sets the examples per operation (fuzzing and each stateful
 step); `API_FUZZ_SECONDS` bounds each identity's run: it is stopped there,
@@ -16,6 +17,7 @@ and the full-depth command are in docs/api.md, "Checking the schema".
 from __future__ import annotations
 
 import collections
+import gzip
 import os
 import time
 
@@ -121,12 +123,40 @@ def wsgi_app():
 
     def app(environ, start_response):
         connections["default"] = connection
-        return handler(environ, start_response)
+        return _decoded(handler, environ, start_response)
 
     yield app
     request_started.connect(close_old_connections)
     request_finished.connect(close_old_connections)
     connection.dec_thread_sharing()
+
+
+def _decoded(handler, environ, start_response):
+    """The answer as an HTTP client reads it: a gzip-encoded body decoded.
+
+    Schemathesis sends `Accept-Encoding: gzip, deflate` (requests' default) but its WSGI
+    transport, unlike an HTTP client, does not decode what comes back; the API sends kept
+    answers gzip-compressed to clients that accept it (caching.py), which schemathesis
+    then failed to parse as JSON.
+    """
+    started = {}
+
+    def hold(status, headers, exc_info=None):
+        started.update(status=status, headers=headers)
+        return lambda data: None  # Django answers through the iterable only
+
+    result = handler(environ, hold)
+    try:
+        body = b"".join(result)
+    finally:
+        result.close()
+    headers = started["headers"]
+    if ("Content-Encoding", "gzip") in headers:
+        body = gzip.decompress(body)
+        headers = [(n, v) for n, v in headers if n not in ("Content-Encoding", "Content-Length")]
+        headers.append(("Content-Length", str(len(body))))
+    start_response(started["status"], headers)
+    return [body]
 
 
 def _real_path_parameters(world) -> dict[str, dict[str, object]]:
@@ -192,8 +222,43 @@ def _config(world, user) -> SchemathesisConfig:
     )
 
 
-@pytest.mark.parametrize("identity", IDENTITIES)
-def test_every_schemathesis_phase_and_check_passes(world, identity, request, unthrottled, wsgi_app):
+def test_every_identity_has_its_class():
+    assert sorted(c.identity for c in SchemathesisRun.__subclasses__()) == sorted(IDENTITIES)
+
+
+class SchemathesisRun:
+    """One identity's run. A class per identity (below), not a parameter: CI runs with
+    `--dist loadscope`, which sends each class to whichever worker is free, so the five
+    runs (half a minute to over two minutes each) spread over the workers; functions
+    stay grouped by module, as `--dist loadfile` grouped them."""
+
+    identity: str
+
+    def test_every_schemathesis_phase_and_check_passes(self, world, request, unthrottled, wsgi_app):
+        _run(self.identity, world, request, wsgi_app)
+
+
+class TestAnonymous(SchemathesisRun):
+    identity = "anonymous"
+
+
+class TestReader(SchemathesisRun):
+    identity = "reader"
+
+
+class TestExpert(SchemathesisRun):
+    identity = "expert"
+
+
+class TestChair(SchemathesisRun):
+    identity = "chair"
+
+
+class TestStaff(SchemathesisRun):
+    identity = "staff"
+
+
+def _run(identity: str, world, request, wsgi_app) -> None:
     user = None if identity == "anonymous" else request.getfixturevalue(identity)
     schema = schemathesis.openapi.from_wsgi(
         "/api/v1/schema/?format=json", wsgi_app, config=_config(world, user)
