@@ -1,4 +1,5 @@
 import json
+from collections.abc import Callable
 
 import pytest
 from django.apps import apps
@@ -30,42 +31,53 @@ def _json_column(field: JSONField, value):
     )
 
 
-class StudySnapshot:
-    """The 2016 round as rows: loaded once per test process, then copied in by bulk inserts.
+class Snapshot:
+    """Rows of the assessments app as a fixture builds them: built once per test process,
+    then copied in by bulk inserts.
 
     `load_study` checks every object as it goes (2,800 queries, over two seconds); most
-    tests need its result, not its checks, which tests/test_study_2016.py covers. Rows are
-    read and written as SQL, past modeltranslation's rewriting of the translated fields.
+    tests need its result, not its checks, which tests/test_study_2016.py covers. So do the
+    rounds the public-site and chart tests build on it: a snapshot is named by what it
+    holds, and is built on an empty assessments app (its first call captures every row
+    there). Rows are read and written as SQL, past modeltranslation's rewriting of the
+    translated fields.
     """
 
-    tables: list[tuple[type, list[str], list[tuple]]] | None = None
+    _tables: dict[str, list[tuple[type, list[str], list[tuple]]]] = {}
 
     @classmethod
-    def restore(cls) -> None:
-        if cls.tables is None:
-            call_command("load_study", verbosity=0)
-            cls.tables = []
-            with connection.cursor() as cursor:
-                for model in apps.get_app_config("assessments").get_models(
-                    include_auto_created=True
-                ):
-                    fields = model._meta.concrete_fields
-                    columns = [connection.ops.quote_name(f.column) for f in fields]
-                    cursor.execute(
-                        f"SELECT {', '.join(columns)} FROM {model._meta.db_table} ORDER BY 1"
+    def restore(cls, name: str, build: Callable[[], object]) -> None:
+        if name in cls._tables:
+            cls._write(cls._tables[name])
+        else:
+            build()
+            cls._tables[name] = cls._read()
+
+    @staticmethod
+    def _read() -> list[tuple[type, list[str], list[tuple]]]:
+        tables = []
+        with connection.cursor() as cursor:
+            for model in apps.get_app_config("assessments").get_models(include_auto_created=True):
+                fields = model._meta.concrete_fields
+                columns = [connection.ops.quote_name(f.column) for f in fields]
+                cursor.execute(
+                    f"SELECT {', '.join(columns)} FROM {model._meta.db_table} ORDER BY 1"
+                )
+                rows = [
+                    tuple(
+                        _json_column(f, v) if isinstance(f, JSONField) else v
+                        for f, v in zip(fields, row, strict=True)
                     )
-                    rows = [
-                        tuple(
-                            _json_column(f, v) if isinstance(f, JSONField) else v
-                            for f, v in zip(fields, row, strict=True)
-                        )
-                        for row in cursor.fetchall()
-                    ]
-                    cls.tables.append((model, columns, rows))
-            return
+                    for row in cursor.fetchall()
+                ]
+                tables.append((model, columns, rows))
+        return tables
+
+    @staticmethod
+    def _write(tables: list[tuple[type, list[str], list[tuple]]]) -> None:
         published: dict[str, list[int]] = {}
         with transaction.atomic(), connection.cursor() as cursor:
-            for model, columns, rows in cls.tables:
+            for model, columns, rows in tables:
                 if not rows:
                     continue
                 if model is Round:
@@ -81,15 +93,20 @@ class StudySnapshot:
                 )
             for status, pks in published.items():
                 Round.objects.filter(pk__in=pks).update(status=status)
-            models = [model for model, _columns, rows in cls.tables if rows]
+            models = [model for model, _columns, rows in tables if rows]
             for sql in connection.ops.sequence_reset_sql(no_style(), models):
                 cursor.execute(sql)
+
+
+def load_study() -> None:
+    """The 2016 round, as `load_study` loads it from the study's data files."""
+    Snapshot.restore("study", lambda: call_command("load_study", verbosity=0))
 
 
 @pytest.fixture
 def study_round(db) -> Round:
     """The 2016 round, as `load_study` loads it from the study's data files."""
-    StudySnapshot.restore()
+    load_study()
     return Round.objects.get(year=2016)
 
 

@@ -13,11 +13,11 @@ from pathlib import Path
 
 import pytest
 from django.core.cache import cache
-from django.core.management import call_command
 from playwright.sync_api import expect
 
 from assessments.images import PNG_SIGNATURE, png_size
 from assessments.models import Round
+from tests.conftest import Snapshot, load_study
 from tests.factories import UserFactory
 from tests.web.conftest import CHANGES_2025
 from tests.web.rounds import copy_round
@@ -59,10 +59,14 @@ MEASURE = """svg => {
 @pytest.fixture
 def rounds():
     cache.clear()
-    call_command("load_study", verbosity=0)
-    study = Round.objects.get(year=2016)
-    later = copy_round(study, year=2025, status=Round.Status.PUBLISHED, changes=CHANGES_2025)
-    yield study, later
+
+    def build() -> None:
+        load_study()
+        study = Round.objects.get(year=2016)
+        copy_round(study, year=2025, status=Round.Status.PUBLISHED, changes=CHANGES_2025)
+
+    Snapshot.restore("2016, 2025 published", build)
+    yield Round.objects.get(year=2016), Round.objects.get(year=2025)
     cache.clear()
 
 

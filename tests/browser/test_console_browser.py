@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import pytest
 from django.core.cache import cache
-from django.core.management import call_command
 from playwright.sync_api import expect
+
+from tests.conftest import load_study
 
 pytestmark = [
     pytest.mark.browser,
@@ -33,7 +34,7 @@ PUBLIC_PAGES = (
 @pytest.fixture
 def loaded():
     cache.clear()
-    call_command("load_study", verbosity=0)
+    load_study()
     yield
     cache.clear()
 

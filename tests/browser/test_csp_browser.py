@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import pytest
 from django.core.cache import cache
-from django.core.management import call_command
 from playwright.sync_api import expect
 
+from tests.conftest import load_study
 from tests.factories import UserFactory
 
 pytestmark = [
@@ -29,7 +29,7 @@ DESKTOP = {"width": 1366, "height": 900}
 @pytest.fixture
 def loaded():
     cache.clear()
-    call_command("load_study", verbosity=0)
+    load_study()
     user = UserFactory(username="root", is_superuser=True)
     yield user
     cache.clear()

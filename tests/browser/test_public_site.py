@@ -10,13 +10,13 @@ from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
 from django.core.cache import cache
-from django.core.management import call_command
 from django.utils import translation
 
 from assessments import scoring
 from assessments.comparison import compare_rounds
 from assessments.models import Round
 from assessments.selectors import round_report
+from tests.conftest import Snapshot, load_study
 from tests.web.conftest import CHANGES_2025
 from tests.web.rounds import copy_round
 
@@ -41,11 +41,15 @@ INDICES_2016 = {
 @pytest.fixture
 def rounds():
     cache.clear()
-    call_command("load_study", verbosity=0)
-    study = Round.objects.get(year=2016)
-    later = copy_round(study, year=2025, status=Round.Status.PUBLISHED, changes=CHANGES_2025)
-    copy_round(study, year=2031, status=Round.Status.DRAFT)  # must never show
-    yield study, later
+
+    def build() -> None:
+        load_study()
+        study = Round.objects.get(year=2016)
+        copy_round(study, year=2025, status=Round.Status.PUBLISHED, changes=CHANGES_2025)
+        copy_round(study, year=2031, status=Round.Status.DRAFT)  # must never show
+
+    Snapshot.restore("2016, 2025 published, 2031 draft", build)
+    yield Round.objects.get(year=2016), Round.objects.get(year=2025)
     cache.clear()
 
 

@@ -5,9 +5,9 @@ Screenshots: artifacts/screenshots/intervals-<lang>-<width>.png.
 
 import pytest
 from django.core.cache import cache
-from django.core.management import call_command
 
 from assessments.models import Round
+from tests.conftest import load_study
 from tests.web.rounds import copy_round, publish
 from tests.web.test_uncertainty_shown import rate_by_experts
 
@@ -22,7 +22,7 @@ WIDTHS = {1366: 900, 390: 844}
 @pytest.fixture
 def rated_round():
     cache.clear()
-    call_command("load_study", verbosity=0)
+    load_study()
     study = Round.objects.get(year=2016)
     round_ = copy_round(study, year=2026, status=Round.Status.DRAFT)
     rate_by_experts(round_)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 from django.http import HttpResponse
 from django.utils import translation
 from drf_spectacular.utils import (
@@ -50,6 +52,17 @@ class RedocView(JsonErrors, SpectacularRedocView):
     pass
 
 
+# The schema, generated once per process and language: it is a function of the code
+# alone (it is served public, the same to everyone), and generating it takes about a
+# second of CPU, which an anonymous request must not be able to ask for again and again.
+_schemas: dict[tuple[str | None, str | None], dict[str, Any]] = {}
+
+
+@receiver(setting_changed)
+def _forget_schemas(**kwargs: Any) -> None:
+    _schemas.clear()  # a test that changes a setting may change the schema
+
+
 class SchemaView(JsonErrors, SpectacularAPIView):
     """The OpenAPI schema; in English unless `?lang=` asks otherwise (choice labels)."""
 
@@ -57,3 +70,15 @@ class SchemaView(JsonErrors, SpectacularAPIView):
     def get(self, request: Request, *args: Any, **kwargs: Any) -> HttpResponse:
         with translation.override("en"):
             return super().get(request, *args, **kwargs)
+
+    def _get_schema_response(self, request: Request) -> Response:
+        version = self.api_version or request.version or self._get_version_parameter(request)
+        key = (translation.get_language(), version)
+        if key not in _schemas:
+            _schemas[key] = super()._get_schema_response(request).data
+        return Response(
+            data=_schemas[key],
+            headers={
+                "Content-Disposition": f'inline; filename="{self._get_filename(request, version)}"'
+            },
+        )
