@@ -18,7 +18,11 @@ from html.parser import HTMLParser
 
 import pytest
 from django.contrib import admin
+from django.core.cache import cache
+from django.db import transaction
+from django.template import Template
 from django.test import Client
+from django.test.utils import _TestState
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone, translation
 
@@ -30,14 +34,15 @@ from assessments.models import (
     LegalAct,
     Methodology,
     Pair,
+    PanelMembership,
     Process,
     Round,
     Subject,
     Thread,
 )
 
-from ..conftest import role_group
-from ..factories import UserFactory
+from ..conftest import load_study, role_group
+from ..factories import PanelFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -136,10 +141,27 @@ def internal_codes(html: str, codes: re.Pattern) -> set[str]:
     return found
 
 
-@pytest.fixture
-def year(study_round, panel_for):
+@pytest.fixture(scope="module")
+def year(django_db_setup, django_db_blocker):
     """The published 2016 round and its successor in work, with a panel (a chair, an
-    expert), a peer reviewer and the rated body's representative on its first pair."""
+    expert), a peer reviewer and the rated body's representative on its first pair.
+
+    Built once for the module in a transaction rolled back at its end (as the permission
+    matrix's world): each role's walk only reads, in its own savepoint."""
+    with django_db_blocker.unblock():
+        atomic = transaction.atomic()
+        atomic.__enter__()
+        try:
+            yield _year()
+        finally:
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
+            cache.clear()
+
+
+def _year() -> dict:
+    load_study()
+    study_round = Round.objects.get(year=2016)
     staff = UserFactory(username="staff")
     staff.groups.add(role_group(permissions.STAFF))
     chair = UserFactory(username="chair")
@@ -147,7 +169,9 @@ def year(study_round, panel_for):
     expert = UserFactory(username="expert")
     expert.groups.add(role_group(permissions.EXPERT))
     draft = services.start_next_round(actor=staff, source=study_round, year=2017, reason="next")
-    panel_for(draft, chair=chair, experts=[expert])
+    panel = PanelFactory(round=draft)
+    PanelMembership.objects.create(panel=panel, user=chair, role="chair")
+    PanelMembership.objects.create(panel=panel, user=expert, role="expert")
     services.transition_round(actor=staff, round_=draft, to=Round.Status.OPEN, reason="open")
     assessment = draft.assessments.select_related("process__pair").order_by("pk").first()
     pair = assessment.process.pair
@@ -252,8 +276,19 @@ def pages(year) -> list[tuple[str, str, tuple, dict]]:
     return found
 
 
+@pytest.fixture
+def plain_rendering():
+    """Templates rendered as in production: the test client's instrumented rendering copies
+    every template's context (hundreds of widget templates a change form), which only slows
+    a walk that reads the bytes."""
+    instrumented = Template._render
+    Template._render = _TestState.saved_data.template_render
+    yield
+    Template._render = instrumented
+
+
 @pytest.mark.parametrize("role", ROLES)
-def test_no_internal_code_on_any_admin_page_a_role_opens(year, role):
+def test_no_internal_code_on_any_admin_page_a_role_opens(year, role, db, plain_rendering):
     client = Client()
     client.force_login(year["users"][role])
     codes = {language: reference_codes(language) for language in LANGUAGES}
@@ -277,7 +312,7 @@ def test_no_internal_code_on_any_admin_page_a_role_opens(year, role):
     assert not found, f"{role} reads internal codes on {len(found)} pages:\n" + "\n".join(found)
 
 
-def test_the_walk_reads_the_codes_a_person_would_see(study_round):
+def test_the_walk_reads_the_codes_a_person_would_see(year, db):
     codes = reference_codes("ky")  # "rules" is an English word too: asked in Kyrgyz
     page = (
         "<title>2016: Recall / rules</title><td>jk-recall</td><p>idea-4d@2016</p>"
