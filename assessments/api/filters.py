@@ -81,6 +81,29 @@ def current_round(rounds: QuerySet[Round], year: int, version: int | None) -> Ro
     return rounds.order_by(published_first, "-version").first()
 
 
+def named_rounds(query: Any) -> QuerySet[Round] | None:
+    """The rounds a list's `round`, `year` and `version` parameters leave rows of (all when
+    none is given; every version of the year for `round`, of which it picks one); None
+    when one is given twice or is not what its filter takes (the list answers 400)."""
+    rounds = Round.objects.all()
+    for name in ("round", "year", "version"):
+        values = query.getlist(name)
+        if not values:
+            continue
+        if len(values) > 1:
+            return None
+        if name == "round":
+            match = ROUND_REF.fullmatch(values[0])
+            if match is None:
+                return None
+            rounds = rounds.filter(year=int(match["year"]))
+        elif values[0].isascii() and values[0].isdigit() and len(values[0]) < 10:
+            rounds = rounds.filter(**{name: int(values[0])})
+        else:
+            return None
+    return rounds
+
+
 class RoundRefField(forms.CharField):
     """A round's name; `?round=` (empty) names none, and is refused rather than ignored."""
 
