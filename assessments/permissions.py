@@ -477,14 +477,15 @@ def visible(user: User, rows: QuerySet) -> QuerySet:
     return rule(user, rows)
 
 
-def unchanging_view(user: User, model: type, rounds: QuerySet[Round]) -> str | None:
-    """What the user sees of `model`'s rows in `rounds`, as a key, when none of it can change
-    any more (every one of these rounds she works on is published); None otherwise.
+def unchanging_view(user: User, model: type, rounds: dict[str, Any]) -> str | None:
+    """What the user sees of `model`'s rows in the rounds `rounds` picks (lookups on Round,
+    e.g. {"year": 2016}), as a key, when none of it can change any more (every one of these
+    rounds she works on is published); None otherwise.
 
     Whoever gets the same key sees the same rows: a list kept under it (api/listcache.py)
     may be served to each of them. Everyone but staff sees a published round's public rows
-    alike; its experts' own ratings, each the pairs her seats cover in it. One query (two
-    for staff, with her groups), none of them correlated: this runs before a kept list."""
+    alike; its experts' own ratings, each the pairs her seats cover in it. One plain query
+    (and her groups): this is all a kept list costs beyond authentication."""
     rule = VISIBILITY.get(model)
     if rule not in (
         visible_assessments,
@@ -494,28 +495,27 @@ def unchanging_view(user: User, model: type, rounds: QuerySet[Round]) -> str | N
     ):
         return None
     if is_staff_member(user):
-        return None if rounds.unpublished().exists() else "all"
+        return None if Round.objects.filter(**rounds).unpublished().exists() else "all"
+
+    def of_rounds(rows: QuerySet, path: str) -> QuerySet:
+        return rows.filter(**{f"{path}__{lookup}": value for lookup, value in rounds.items()})
+
     frozen = Round.FROZEN_STATUSES
+    mine, reviewed, replied = _drafts_read(user)
     if rule is visible_expert_ratings:
-        cells = (
-            seats(user)
-            .filter(panel__round__in=rounds)
-            .values_list("panel__round_id", "panel__pairs", "panel__round__status")
+        cells = of_rounds(mine, "panel__round").values_list(
+            "panel__round_id", "panel__pairs", "panel__round__status"
         )
         if any(status not in frozen for _round, _pair, status in cells):
             return None
         return "panel:" + ",".join(sorted(f"{r}.{'*' if p is None else p}" for r, p, _s in cells))
     # Beyond the public rows: the drafts she reads as a panel member or from outside.
-    statuses = set(
-        _drafts_read(user)[0]
-        .filter(panel__round__in=rounds)
+    statuses = (
+        of_rounds(mine, "panel__round")
         .values_list("panel__round__status")
-        .order_by()
         .union(
-            *(
-                rows.filter(round__in=rounds).values_list("round__status").order_by()
-                for rows in _drafts_read(user)[1:]
-            )
+            of_rounds(reviewed.order_by(), "round").values_list("round__status"),
+            of_rounds(replied.order_by(), "round").values_list("round__status"),
         )
     )
     return None if any(status not in frozen for (status,) in statuses) else "published"
