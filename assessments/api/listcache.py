@@ -13,8 +13,9 @@ when it names rounds (`year`, `round`, `version`) whose rows she sees can no lon
 change. It is kept under what decides her rows (permissions.unchanging_view: a published
 round's public rows are everyone's but staff's; its experts' own ratings, the pairs her
 seats cover) besides everything an anonymous list is kept under, so that it is never
-served to anyone who may see other rows. A panel member reading her panel's ratings of
-a published round then costs her authentication and two small queries.
+served to anyone who may see other rows. What decides her rows is itself remembered
+until a seat, panel, round or group changes (`remembered_view`): a panel member reading
+her panel's ratings of a published round then costs her authentication alone.
 
 Anything else takes DRF's ordinary path: a query parameter the list does not know (it
 would fill the cache with variants of one answer), an unusual Accept, a bad language,
@@ -24,15 +25,22 @@ under its key.
 
 from __future__ import annotations
 
+import time
+import uuid
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpRequest, HttpResponse
 from django.utils.cache import patch_vary_headers
 from rest_framework.request import Request
 
+from assessments.models import Panel
 from assessments.permissions import unchanging_view
 
 from . import caching
@@ -42,6 +50,70 @@ from .throttling import rate_limit_headers
 
 # Parameters every list understands besides its filters.
 COMMON_PARAMETERS = frozenset({"page", "page_size", "format", "lang", "ordering"})
+
+# --- who sees what, remembered until it changes -------------------------------------------
+# unchanging_view costs a signed-in reader two queries (her groups, her seats), as much as
+# the rest of a kept list's request. Its answer is kept per user, list and rounds under
+# the access generation, which changes whenever a row it reads is saved or deleted: a
+# seat, a panel or its pairs, a peer review assignment, a reply window, a round, a user,
+# her groups or a group. Each process reads the generation at most every caching.INDEX_LOCAL_TTL
+# seconds, so another process sees such a change that much later, as it sees a publication.
+ACCESS_KEY = f"api:v{caching.PAYLOAD_VERSION}:access"
+ACCESS_MODELS = ("PanelMembership", "Panel", "ReviewAssignment", "ReplyWindow", "Round")
+_access_local: tuple[float, str] | None = None
+
+
+def access_generation() -> str:
+    global _access_local
+    now = time.monotonic()
+    local = _access_local
+    if local is not None and now - local[0] < caching.INDEX_LOCAL_TTL:
+        return local[1]
+    current = cache.get(ACCESS_KEY)
+    if current is None:
+        cache.add(ACCESS_KEY, uuid.uuid4().hex, None)
+        current = cache.get(ACCESS_KEY, "")
+    _access_local = (now, current)
+    return current
+
+
+def forget_access() -> None:
+    global _access_local
+    _access_local = None
+    cache.set(ACCESS_KEY, uuid.uuid4().hex, None)
+
+
+def _access_changed(sender: type, **kwargs: object) -> None:
+    # Now, and again after the commit (a request between the two would remember the old).
+    forget_access()
+    transaction.on_commit(forget_access)
+
+
+for _sender in (
+    *(f"assessments.{m}" for m in ACCESS_MODELS),
+    settings.AUTH_USER_MODEL,
+    "auth.Group",
+):
+    for _signal in (post_save, post_delete):
+        _signal.connect(
+            _access_changed,
+            sender=_sender,
+            dispatch_uid=f"api-access-{_signal is post_save}-{_sender}",
+        )
+for _through in (Panel.pairs.through, get_user_model().groups.through):
+    m2m_changed.connect(_access_changed, sender=_through, dispatch_uid=f"api-access-{_through}")
+
+
+def remembered_view(user: Any, model: type, rounds: dict[str, int]) -> str | None:
+    """permissions.unchanging_view, kept until the access generation changes."""
+    key = caching.body_key(
+        "view", user.pk, model._meta.label, sorted(rounds.items()), access_generation()
+    )
+    kept = caching.peek(key)
+    if kept is None:
+        kept = (unchanging_view(user, model, rounds),)
+        caching.store(key, kept)
+    return kept[0]
 
 
 @dataclass(frozen=True)
@@ -105,7 +177,7 @@ class PublicListCacheMixin:
         rounds = named_rounds(request.query_params) if parts is not None else None
         if rounds is None:
             return None
-        rows = unchanging_view(request.user, self.filterset_class._meta.model, rounds)
+        rows = remembered_view(request.user, self.filterset_class._meta.model, rounds)
         if rows is None:
             return None
         return caching.body_key("list-signed-in", type(self).__name__, rows, *parts)
