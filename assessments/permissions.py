@@ -69,6 +69,7 @@ from .models import (
     SubjectName,
     Thread,
 )
+from .querysets import Coverage
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
@@ -395,15 +396,31 @@ def visible_reference(user: User, rows: QuerySet) -> QuerySet:
     return rows
 
 
+def draft_coverage(user: User) -> Coverage:
+    """The pairs of rounds whose drafts the user reads, in one query: her panels' (a panel
+    naming no pairs covers all), and, from outside the panel, the pairs she peer-reviews or
+    answers for as the rated body's representative (never the panel's own work)."""
+    if not (user.is_authenticated and user.is_active):
+        return Coverage(frozenset())
+    mine, reviewed, replied = _drafts_read(user)
+    return Coverage.of(
+        mine.pairs_of_rounds(),
+        reviewed.values_list("round_id", "pair_id"),
+        replied.values_list("round_id", "pair_id"),
+    )
+
+
+def _drafts_read(user: User) -> tuple[PanelMembershipQuerySet, QuerySet, QuerySet]:
+    """Her seats, peer review assignments and reply windows: whence she reads drafts."""
+    return seats(user), review_assignments(user), reply_windows(user)
+
+
 def _round_work(user: User, rows: QuerySet) -> QuerySet:
     if is_staff_member(user):
         return rows
     if not user.is_authenticated:
         return rows.of_published_rounds()
-    # A peer reviewer, or the rated body's representative, reads the draft of her pairs:
-    # never the panel's own work.
-    reviewed = rows.filter(_outside(user, rows._path("round"), rows._path("process__pair")))
-    return rows.published_or_covered_by(seats(user)) | reviewed
+    return rows.published_or_covered_by(draft_coverage(user))
 
 
 def _panel_work(user: User, rows: QuerySet) -> QuerySet:
@@ -458,6 +475,50 @@ def visible(user: User, rows: QuerySet) -> QuerySet:
     except KeyError:
         raise LookupError(f"No visibility rule for {rows.model.__name__}") from None
     return rule(user, rows)
+
+
+def unchanging_view(user: User, model: type, rounds: dict[str, Any]) -> str | None:
+    """What the user sees of `model`'s rows in the rounds `rounds` picks (lookups on Round,
+    e.g. {"year": 2016}), as a key, when none of it can change any more (every one of these
+    rounds she works on is published); None otherwise.
+
+    Whoever gets the same key sees the same rows: a list kept under it (api/listcache.py)
+    may be served to each of them. Everyone but staff sees a published round's public rows
+    alike; its experts' own ratings, each the pairs her seats cover in it. One plain query
+    (and her groups): this is all a kept list costs beyond authentication."""
+    rule = VISIBILITY.get(model)
+    if rule not in (
+        visible_assessments,
+        visible_ratings,
+        visible_citations,
+        visible_expert_ratings,
+    ):
+        return None
+    if is_staff_member(user):
+        return None if Round.objects.filter(**rounds).unpublished().exists() else "all"
+
+    def of_rounds(rows: QuerySet, path: str) -> QuerySet:
+        return rows.filter(**{f"{path}__{lookup}": value for lookup, value in rounds.items()})
+
+    frozen = Round.FROZEN_STATUSES
+    mine, reviewed, replied = _drafts_read(user)
+    if rule is visible_expert_ratings:
+        cells = of_rounds(mine, "panel__round").values_list(
+            "panel__round_id", "panel__pairs", "panel__round__status"
+        )
+        if any(status not in frozen for _round, _pair, status in cells):
+            return None
+        return "panel:" + ",".join(sorted(f"{r}.{'*' if p is None else p}" for r, p, _s in cells))
+    # Beyond the public rows: the drafts she reads as a panel member or from outside.
+    statuses = (
+        of_rounds(mine, "panel__round")
+        .values_list("panel__round__status")
+        .union(
+            of_rounds(reviewed.order_by(), "round").values_list("round__status"),
+            of_rounds(replied.order_by(), "round").values_list("round__status"),
+        )
+    )
+    return None if any(status not in frozen for (status,) in statuses) else "published"
 
 
 # --- what a user may write into ----------------------------------------------------------

@@ -7,6 +7,8 @@ must agree with the pure module; tests/test_scoring_db.py holds them to it.
 
 from __future__ import annotations
 
+from collections import defaultdict
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from django.db import models
@@ -43,8 +45,55 @@ def _scored_dimension_count(methodology_ref: str) -> Subquery:
     )
 
 
+@dataclass(frozen=True)
+class Coverage:
+    """Pairs of rounds, read into ids: `(round id, pair id)`, pair None for every pair.
+
+    Visibility filters on these plain values, not on a correlated Exists over seats: ORed
+    with "published", such an Exists was checked row by row over whole tables (360,000
+    experts' ratings) and kept PostgreSQL from its indexes (benchmarks/README.md).
+    """
+
+    cells: frozenset[tuple[int, int | None]]
+
+    @classmethod
+    def of(cls, *pairs_of_rounds: models.QuerySet) -> Coverage:
+        """Read `values_list(round id, pair id)` querysets in one query (UNION ALL)."""
+        first, *rest = (qs.order_by() for qs in pairs_of_rounds)
+        if isinstance(first, models.QuerySet) and rest:
+            first = first.union(*rest, all=True)
+        return cls(frozenset(first))
+
+    def rounds(self) -> frozenset[int]:
+        return frozenset(round_id for round_id, _pair in self.cells)
+
+    def within(self, round_ids: set[int] | frozenset[int]) -> Coverage:
+        return Coverage(frozenset(c for c in self.cells if c[0] in round_ids))
+
+    def q(self, round_ref: str, pair_ref: str | None = None) -> Q:
+        """Rows whose round (and, with `pair_ref`, pair) is covered; none when nothing is."""
+        whole = sorted({r for r, pair in self.cells if pair is None or pair_ref is None})
+        some: dict[int, set[int]] = defaultdict(set)
+        for r, pair in self.cells:
+            if pair is not None and r not in whole:
+                some[r].add(pair)
+        # `__in=[]` matches nothing: Django leaves that branch out of an OR.
+        q = Q(**{f"{round_ref}__in": whole})
+        for r, pairs in sorted(some.items()):
+            q |= Q(**{f"{round_ref}__pk": r, f"{pair_ref}__in": sorted(pairs)})
+        return q
+
+
 class PanelMembershipQuerySet(models.QuerySet):
     """Seats on panels. Visibility is built from these (permissions.py picks whose seats)."""
+
+    def pairs_of_rounds(self) -> models.QuerySet:
+        """`(round id, pair id)` of each seat; pair None where the panel names no pairs."""
+        return self.values_list("panel__round_id", "panel__pairs")
+
+    def coverage(self) -> Coverage:
+        """What these seats cover, read now (one query)."""
+        return Coverage.of(self.pairs_of_rounds())
 
     def covering(self, round_ref: str, pair_ref: str | None = None) -> Exists:
         """Exists(...): one of these seats is on a panel of the round `round_ref` names and,
@@ -88,15 +137,17 @@ class AssessedQuerySet(models.QuerySet):
         frozen = self._round_model().FROZEN_STATUSES
         return self.exclude(**{self._path("round__status__in"): frozen})
 
-    def covered_by(self, seats: PanelMembershipQuerySet):
+    def covered_by(self, seats: PanelMembershipQuerySet | Coverage):
         """The rows of pairs that one of `seats` covers, in that seat's round."""
-        return self.filter(seats.covering(self._path("round"), self._path("process__pair")))
+        coverage = seats if isinstance(seats, Coverage) else seats.coverage()
+        return self.filter(coverage.q(self._path("round"), self._path("process__pair")))
 
-    def published_or_covered_by(self, seats: PanelMembershipQuerySet):
+    def published_or_covered_by(self, seats: PanelMembershipQuerySet | Coverage):
         frozen = self._round_model().FROZEN_STATUSES
+        coverage = seats if isinstance(seats, Coverage) else seats.coverage()
         return self.filter(
             Q(**{self._path("round__status__in"): frozen})
-            | Q(seats.covering(self._path("round"), self._path("process__pair")))
+            | coverage.q(self._path("round"), self._path("process__pair"))
         )
 
     def of_assessments(self, assessments: models.QuerySet):

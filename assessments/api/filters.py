@@ -81,6 +81,32 @@ def current_round(rounds: QuerySet[Round], year: int, version: int | None) -> Ro
     return rounds.order_by(published_first, "-version").first()
 
 
+def named_rounds(query: Any) -> dict[str, int] | None:
+    """What a list's `round`, `year` and `version` parameters ask of the rounds whose rows
+    it shows, as lookups on Round ({}: every round; for `round`, every version of its year,
+    of which it picks one); None when one is given twice or is not what its filter takes
+    (the list then answers 400)."""
+    lookups: dict[str, int] = {}
+    for name in ("round", "year", "version"):
+        values = query.getlist(name)
+        if not values:
+            continue
+        if len(values) > 1:
+            return None
+        if name == "round":
+            match = ROUND_REF.fullmatch(values[0])
+            if match is None:
+                return None
+            field, value = "year", int(match["year"])
+        elif values[0].isascii() and values[0].isdigit() and len(values[0]) < 10:
+            field, value = name, int(values[0])
+        else:
+            return None
+        if lookups.setdefault(field, value) != value:
+            return None  # `round` and `year` of two years: no rows, nothing worth keeping
+    return lookups
+
+
 class RoundRefField(forms.CharField):
     """A round's name; `?round=` (empty) names none, and is refused rather than ignored."""
 
