@@ -100,10 +100,13 @@ def _revoke_tokens_on_new_password(sender, instance, created=False, raw=False, *
 
 
 def keep_token_cap(user) -> int:
-    """Before a new token is issued: remove `user`'s oldest tokens so that, with the new one,
-    she holds at most API_TOKENS_PER_USER. Returns how many were removed."""
+    """Before a new token is issued: remove `user`'s expired tokens (authentication checks
+    only the token presented: assessments/api/authentication.py), then her oldest so that,
+    with the new one, she holds at most API_TOKENS_PER_USER. Returns how many were removed."""
+    from django.utils import timezone
     from knox.models import AuthToken
 
+    expired, _by_model = AuthToken.objects.filter(user=user, expiry__lt=timezone.now()).delete()
     keep = max(settings.API_TOKENS_PER_USER - 1, 0)
     newest = AuthToken.objects.filter(user=user).order_by("-created").values("pk")[:keep]
     removed, _by_model = (
@@ -111,7 +114,7 @@ def keep_token_cap(user) -> int:
         .exclude(pk__in=list(newest.values_list("pk", flat=True)))
         .delete()
     )
-    return removed
+    return expired + removed
 
 
 def connect() -> None:

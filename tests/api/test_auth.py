@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import datetime
+
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 from knox.models import AuthToken
 
 pytestmark = pytest.mark.django_db
@@ -66,3 +71,26 @@ def test_a_token_writes_as_its_user(world, client, chair):
     )
     assert response.status_code == 200, response.content
     assert rating.history.latest().history_user == chair
+
+
+def test_a_token_is_checked_in_one_query_and_expired_ones_go_at_the_next_login(
+    world, client, expert
+):
+    old, older, live = (_login(client, "aigul").json()["token"] for _ in range(3))
+    past = timezone.now() - datetime.timedelta(minutes=1)
+    AuthToken.objects.filter(token_key__in=[old[:15], older[:15]]).update(expiry=past)
+    client.credentials(HTTP_AUTHORIZATION=f"Token {live}")
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get("/api/v1/").status_code == 200
+    # One query for the token presented, however many others she holds.
+    assert sum("knox_authtoken" in q["sql"] for q in queries.captured_queries) == 1
+    client.credentials(HTTP_AUTHORIZATION=f"Token {old}")
+    assert client.get("/api/v1/pairs/").status_code == 401  # and it is deleted
+    assert AuthToken.objects.filter(user=expert).count() == 2
+    client.credentials()
+    _login(client, "aigul")  # her other expired token goes now
+    assert AuthToken.objects.filter(user=expert).count() == 2  # the live one and the new one
+    client.credentials(HTTP_AUTHORIZATION=f"Token {older}")
+    assert client.get("/api/v1/pairs/").status_code == 401
+    client.credentials(HTTP_AUTHORIZATION=f"Token {live}")
+    assert client.get("/api/v1/pairs/").status_code == 200

@@ -18,6 +18,7 @@ from rest_framework.response import Response
 from accountability import logins
 
 from .. import serializers as s
+from ..authentication import TokenAuthentication
 from ..throttling import LoginRateThrottle
 from .base import (
     ApiMixin,
@@ -60,12 +61,16 @@ class LoginView(ApiMixin, knox_views.LoginView):
 
 
 class LogoutView(ApiMixin, knox_views.LogoutView):
+    authentication_classes = [TokenAuthentication]
+
     @extend_schema(summary="Log out: revoke this token", request=None, responses={204: None})
     def post(self, request: Request, format: str | None = None) -> Response:
         return super().post(request, format)
 
 
 class LogoutAllView(ApiMixin, knox_views.LogoutAllView):
+    authentication_classes = [TokenAuthentication]
+
     @extend_schema(summary="Revoke all your tokens", request=None, responses={204: None})
     def post(self, request: Request, format: str | None = None) -> Response:
         return super().post(request, format)
