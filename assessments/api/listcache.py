@@ -20,7 +20,6 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
-from django.utils.cache import patch_vary_headers
 
 from . import caching
 from .i18n import UnknownLanguage, requested_language
@@ -98,7 +97,8 @@ class PublicListCacheMixin:
         return all(throttle.allow_request(request, self) for throttle in self.get_throttles())  # type: ignore[attr-defined]
 
     def _from_entry(self, request: HttpRequest, entry: caching.CachedBody) -> HttpResponse:
-        response = caching.respond(request, entry, last_modified=None, public=False)
+        response = caching.respond(
+            request, entry, last_modified=None, public=False, vary=("Accept-Language",)
+        )
         response["Content-Language"] = requested_language(request)
-        patch_vary_headers(response, ["Accept-Language"])
         return rate_limit_headers(request, response)

@@ -8,7 +8,6 @@ from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, QueryDict
-from django.utils.cache import patch_vary_headers
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
@@ -125,9 +124,9 @@ class FiguresView(ApiMixin, APIView):
             last_modified=caching.latest(r.published_at for r in plan.rounds),
             public=True,
             filename=plan.download_name(fmt, language),
+            vary=("Accept", "Accept-Language"),
         )
         response["Content-Language"] = language
-        patch_vary_headers(response, ["Accept", "Accept-Language"])
         return rate_limit_headers(request, response)
 
     def _plain_format(self, request: HttpRequest) -> str | None:
