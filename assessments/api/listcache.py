@@ -52,8 +52,11 @@ class PublicListCacheMixin:
             body = response.content
             entry = caching.make_body(body, response["Content-Type"])
             if response.has_header("ETag"):
-                # The view's ETag (per language) is what clients were given: keep it.
-                entry = caching.CachedBody(body, response["Content-Type"], response["ETag"])
+                # The view's ETag (per language) is what clients were given: keep it, and
+                # the compressed copy (a page of ratings is 16 KB of JSON, 2 KB gzipped).
+                entry = caching.CachedBody(
+                    body, response["Content-Type"], response["ETag"], gzipped=entry.gzipped
+                )
             caching.store(key, entry, size=len(body))
         return response
 
