@@ -191,6 +191,35 @@ for _model in WATCHED_MODELS:
         )
 
 
+# --- plain query strings ------------------------------------------------------------
+
+# A name or value that needs no decoding (what urlencode() writes as it is).
+_PLAIN = re.compile(r"[A-Za-z0-9._~-]+")
+
+
+class PlainQuery(dict):
+    """A query string's parameters, each given once: what its QueryDict would hold."""
+
+    def dict(self) -> dict[str, str]:
+        return dict(self)
+
+
+def plain_query(query_string: str) -> PlainQuery | None:
+    """The parameters of a query string as clients send it (`a=2016&b=2025&lang=en`), without
+    a QueryDict: building one cost a cached answer about as much as its throttles. None for
+    anything else (escapes, a name given twice, an empty value), which QueryDict then reads.
+    """
+    query = PlainQuery()
+    if not query_string:
+        return query
+    for part in query_string.split("&"):
+        name, equals, value = part.partition("=")
+        if not equals or name in query or not (_PLAIN.fullmatch(name) and _PLAIN.fullmatch(value)):
+            return None
+        query[name] = value
+    return query
+
+
 # --- bodies ------------------------------------------------------------------------
 
 
