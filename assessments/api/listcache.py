@@ -34,6 +34,7 @@ class PublicListCacheMixin:
 
     filterset_class: Any
     basename: str
+    _list_language: str  # of the request whose cache key was made
 
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         key = self._public_list_key(request, kwargs)
@@ -71,20 +72,25 @@ class PublicListCacheMixin:
             or getattr(request, "_force_auth_user", None) is not None
         ):
             return None
+        plain = caching.plain_query(request.META.get("QUERY_STRING", ""))
+        params = request.GET if plain is None else plain
         known = COMMON_PARAMETERS | set(self.filterset_class.base_filters)
-        if any(name not in known for name in request.GET):
+        if any(name not in known for name in params):
             return None
-        fmt = request.GET.get("format")
+        fmt = params.get("format")
         accept = request.META.get("HTTP_ACCEPT", "*/*").strip()
         if fmt not in (None, "json") or not (
             accept in ("", "*/*") or accept.startswith("application/json")
         ):
             return None
         try:
-            language = requested_language(request)
+            language = self._list_language = requested_language(request, params)
         except UnknownLanguage:
             return None
-        query = urlencode(sorted((k, v) for k in request.GET for v in request.GET.getlist(k)))
+        if plain is not None:  # each name once, nothing to escape: no QueryDict needed
+            query = "&".join(f"{k}={v}" for k, v in sorted(plain.items()))
+        else:
+            query = urlencode(sorted((k, v) for k in params for v in params.getlist(k)))
         return caching.body_key(
             "list",
             type(self).__name__,
@@ -103,5 +109,5 @@ class PublicListCacheMixin:
         response = caching.respond(
             request, entry, last_modified=None, public=False, vary=("Accept-Language",)
         )
-        response["Content-Language"] = requested_language(request)
+        response["Content-Language"] = self._list_language
         return rate_limit_headers(request, response)
