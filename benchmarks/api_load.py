@@ -94,7 +94,10 @@ def main() -> None:
     )
     parser.add_argument("--python-client", action="store_true", help="don't use wrk")
     parser.add_argument("--only-data", action="store_true", help="generate, then stop")
-    parser.add_argument("--only", help="load only the endpoints whose name contains this")
+    parser.add_argument(
+        "--only",
+        help="load only the endpoints whose name contains this (several: 'a|b')",
+    )
     parser.add_argument("--no-import", action="store_true", help="skip the 10,000-row import")
     parser.add_argument(
         "--first-start",
@@ -226,8 +229,11 @@ def main() -> None:
                 ),
             ]
         if args.only:
+            wanted = args.only.split("|")
             endpoints = [
-                e for e in endpoints if e[0] == "trivial JsonResponse" or args.only in e[0]
+                e
+                for e in endpoints
+                if e[0] == "trivial JsonResponse" or any(w in e[0] for w in wanted)
             ]
         cold = {}
         for name, url, many, headers, connections in endpoints:

@@ -24,6 +24,7 @@ command run on its own) is seen after at most INDEX_TTL seconds.
 from __future__ import annotations
 
 import datetime
+import functools
 import gzip
 import hashlib
 import re
@@ -190,6 +191,35 @@ for _model in WATCHED_MODELS:
         )
 
 
+# --- plain query strings ------------------------------------------------------------
+
+# A name or value that needs no decoding (what urlencode() writes as it is).
+_PLAIN = re.compile(r"[A-Za-z0-9._~-]+")
+
+
+class PlainQuery(dict):
+    """A query string's parameters, each given once: what its QueryDict would hold."""
+
+    def dict(self) -> dict[str, str]:
+        return dict(self)
+
+
+def plain_query(query_string: str) -> PlainQuery | None:
+    """The parameters of a query string as clients send it (`a=2016&b=2025&lang=en`), without
+    a QueryDict: building one cost a cached answer about as much as its throttles. None for
+    anything else (escapes, a name given twice, an empty value), which QueryDict then reads.
+    """
+    query = PlainQuery()
+    if not query_string:
+        return query
+    for part in query_string.split("&"):
+        name, equals, value = part.partition("=")
+        if not equals or name in query or not (_PLAIN.fullmatch(name) and _PLAIN.fullmatch(value)):
+            return None
+        query[name] = value
+    return query
+
+
 # --- bodies ------------------------------------------------------------------------
 
 
@@ -210,6 +240,19 @@ _local_lock = threading.Lock()
 
 def body_key(*parts: object) -> str:
     # Hashed: parts may hold client-chosen text, and cache backends limit key characters.
+    try:
+        return _hashed_key(parts)
+    except TypeError:  # a part that cannot be a dictionary key
+        return _hash_key(parts)
+
+
+@functools.lru_cache(maxsize=1024)
+def _hashed_key(parts: tuple[object, ...]) -> str:
+    # Every cached answer hashes its key again on each request: the same few keys.
+    return _hash_key(parts)
+
+
+def _hash_key(parts: tuple[object, ...]) -> str:
     text = "|".join(str(p) for p in (PAYLOAD_VERSION, *parts))
     return f"api:v{PAYLOAD_VERSION}:body:{hashlib.sha256(text.encode()).hexdigest()}"
 
@@ -371,9 +414,11 @@ def respond(
     last_modified: datetime.datetime | None,
     public: bool,
     filename: str | None = None,
+    vary: tuple[str, ...] = (),
 ) -> HttpResponse:
     """The body (compressed when the client accepts it and it was kept so), or 304 when the
-    client has it; marked cacheable when every round is published."""
+    client has it; marked cacheable when every round is published. `vary`: the request
+    headers besides Accept-Encoding the answer depends on."""
     gzipped = getattr(entry, "gzipped", None)  # bodies kept before it existed have none
     body, etag, compressed = representation(request, entry.body, entry.etag, gzipped)
     if is_not_modified(request, etag, last_modified):
@@ -382,7 +427,12 @@ def respond(
         response = HttpResponse(body, content_type=entry.content_type)
         if filename:
             response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    mark_encoding(response, compressed and response.status_code == 200, gzipped is not None)
+    if compressed and response.status_code == 200:
+        response["Content-Encoding"] = "gzip"
+    if gzipped is not None:
+        vary = ("Accept-Encoding", *vary)
+    if vary:
+        patch_vary_headers(response, vary)
     mark(response, etag=etag, last_modified=last_modified, public=public)
     session = getattr(request, "session", None)
     if public and session is not None:
@@ -402,9 +452,29 @@ def mark(
 ) -> None:
     response["ETag"] = etag
     if last_modified is not None:
-        response["Last-Modified"] = http_date(int(last_modified.timestamp()))
+        response["Last-Modified"] = _http_date(int(last_modified.timestamp()))
+    if response.has_header("Cache-Control"):
+        _patch_cache_control(response, public)
+    else:
+        response["Cache-Control"] = _cache_control(public)
+
+
+def _patch_cache_control(response: HttpResponse, public: bool) -> None:
     if public:
         patch_cache_control(response, public=True, max_age=MAX_AGE)
     else:
         # Not published, or depends on who asks: keep it, but ask before reusing it.
         patch_cache_control(response, private=True, no_cache=True)
+
+
+# Computed once: every cached answer sends one of the two (and a published round's date).
+@functools.cache
+def _cache_control(public: bool) -> str:
+    probe = HttpResponse()
+    _patch_cache_control(probe, public)
+    return probe["Cache-Control"]
+
+
+@functools.lru_cache(maxsize=256)
+def _http_date(timestamp: int) -> str:
+    return http_date(timestamp)

@@ -11,6 +11,8 @@ can key on them.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from django.conf import settings
 from django.http import HttpRequest
 from django.utils.translation import get_supported_language_variant
@@ -24,9 +26,12 @@ class UnknownLanguage(ValueError):
     pass
 
 
-def requested_language(request: HttpRequest) -> str:
-    """The response language; raises UnknownLanguage for a `lang` this service doesn't speak."""
-    asked = request.GET.get("lang")
+def requested_language(request: HttpRequest, query: Mapping[str, str] | None = None) -> str:
+    """The response language; raises UnknownLanguage for a `lang` this service doesn't speak.
+
+    `query`: the request's parameters when already read (default: `request.GET`).
+    """
+    asked = (request.GET if query is None else query).get("lang")
     if asked is not None and asked not in LANGUAGES:
         raise UnknownLanguage(asked)
     return asked or accepted_language(request)

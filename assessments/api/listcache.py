@@ -37,7 +37,6 @@ from django.core.cache import cache
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpRequest, HttpResponse
-from django.utils.cache import patch_vary_headers
 from rest_framework.request import Request
 
 from assessments.models import Panel
@@ -134,6 +133,7 @@ class PublicListCacheMixin:
     filterset_class: Any
     basename: str
     _member_list_key: str | None = None  # set by list() for a signed-in reader
+    _list_language: str  # of the request whose cache key was made
 
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         key = self._public_list_key(request, kwargs)
@@ -150,8 +150,11 @@ class PublicListCacheMixin:
             body = response.content
             entry = caching.make_body(body, response["Content-Type"])
             if response.has_header("ETag"):
-                # The view's ETag (per language) is what clients were given: keep it.
-                entry = caching.CachedBody(body, response["Content-Type"], response["ETag"])
+                # The view's ETag (per language) is what clients were given: keep it, and
+                # the compressed copy (a page of ratings is 16 KB of JSON, 2 KB gzipped).
+                entry = caching.CachedBody(
+                    body, response["Content-Type"], response["ETag"], gzipped=entry.gzipped
+                )
             if signed_in:
                 # With the languages its texts fell back to (ApiMixin: Content-Language).
                 languages = frozenset(response.get("Content-Language", "").split(", "))
@@ -199,20 +202,25 @@ class PublicListCacheMixin:
         """What a list's answer depends on besides who asks; None when it is not kept."""
         if request.method not in ("GET", "HEAD"):
             return None
+        plain = caching.plain_query(request.META.get("QUERY_STRING", ""))
+        params = request.GET if plain is None else plain
         known = COMMON_PARAMETERS | set(self.filterset_class.base_filters)
-        if any(name not in known for name in request.GET):
+        if any(name not in known for name in params):
             return None
-        fmt = request.GET.get("format")
+        fmt = params.get("format")
         accept = request.META.get("HTTP_ACCEPT", "*/*").strip()
         if fmt not in (None, "json") or not (
             accept in ("", "*/*") or accept.startswith("application/json")
         ):
             return None
         try:
-            language = requested_language(request)
+            language = self._list_language = requested_language(request, params)
         except UnknownLanguage:
             return None
-        query = urlencode(sorted((k, v) for k in request.GET for v in request.GET.getlist(k)))
+        if plain is not None:  # each name once, nothing to escape: no QueryDict needed
+            query = "&".join(f"{k}={v}" for k, v in sorted(plain.items()))
+        else:
+            query = urlencode(sorted((k, v) for k in params for v in params.getlist(k)))
         return (
             language,
             query,
@@ -226,7 +234,8 @@ class PublicListCacheMixin:
         return all(throttle.allow_request(request, self) for throttle in self.get_throttles())  # type: ignore[attr-defined]
 
     def _from_entry(self, request: HttpRequest, entry: caching.CachedBody) -> HttpResponse:
-        response = caching.respond(request, entry, last_modified=None, public=False)
-        response["Content-Language"] = requested_language(request)
-        patch_vary_headers(response, ["Accept-Language"])
+        response = caching.respond(
+            request, entry, last_modified=None, public=False, vary=("Accept-Language",)
+        )
+        response["Content-Language"] = self._list_language
         return rate_limit_headers(request, response)

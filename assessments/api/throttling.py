@@ -6,8 +6,10 @@ DRF's own throttles read and write back a list of request times on every request
 cached published answer half its speed (docs/decisions.md, "Throttling").
 
 So on Redis (production) each process counts by itself and adds its counts to the
-shared counters in batches (`BatchedCounts`): one pipelined round trip per
-FLUSH_SECONDS for all the clients a process saw, plus one whenever a client has made
+shared counters in batches (`BatchedCounts`): one round trip per FLUSH_SECONDS for all
+the clients a process saw (one script call: INCRBY and EXPIRE of every counter, inside
+Redis, so a client costs the process a few µs, not the 30-40 µs of two pipelined
+commands), plus one whenever a client has made
 `batch` requests here since the last, or comes within `batch` of its limit, where
 every request then asks the shared count. A client is refused once the shared count
 plus what this process holds reaches its limit; what the other processes hold and
@@ -26,9 +28,9 @@ of the IETF draft, and a 429 has `Retry-After`.
 
 from __future__ import annotations
 
+import functools
 import threading
 import time
-from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
@@ -69,12 +71,23 @@ class FixedWindowMixin:
     def wait(self) -> float:
         return max(0.0, self.window_ends - self.now)
 
+    def parse_rate(self, rate: str | None) -> tuple[int | None, int | None]:
+        # DRF makes the throttles anew for every request: each rate is parsed once.
+        return _parse_rate(rate)
+
     def _count(self, key: str) -> int:
         ttl = self.duration + 1
         # DRF's `cache` is Django's proxy to the default cache; the backend is behind it.
         backend = caches["default"] if self.cache is default_cache else self.cache
         if isinstance(backend, RedisCache):
-            return batched.count(backend, key, ttl=ttl, limit=self.num_requests)
+            return batched.count(
+                backend,
+                key,
+                ttl=ttl,
+                limit=self.num_requests,
+                now=self.now,
+                window_ends=self.window_ends,
+            )
         # Other backends: add() creates the counter atomically, incr() raises it.
         if self.cache.add(key, 1, ttl):
             return 1
@@ -83,6 +96,11 @@ class FixedWindowMixin:
         except ValueError:  # expired between add() and incr()
             self.cache.add(key, 1, ttl)
             return 1
+
+
+@functools.cache
+def _parse_rate(rate: str | None) -> tuple[int | None, int | None]:
+    return throttling.SimpleRateThrottle.parse_rate(None, rate)  # type: ignore[arg-type]
 
 
 class ClientAddressMixin:
@@ -147,85 +165,138 @@ class LoginRateThrottle(FixedWindowMixin, ClientAddressMixin, throttling.ScopedR
 FLUSH_SECONDS = 1.0
 # A client's requests counted here before they are added at once (a tenth of its limit).
 MAX_BATCH = 20
+# Counters added by one script call: a flush does not hold Redis up for long.
+SCRIPT_KEYS = 1000
+
+# One call adds every count of a flush and sets each counter's expiry: KEYS are the
+# counters, ARGV holds (amount, seconds to live) per key; the answer is the new totals.
+# A pipeline of INCRBY and EXPIRE per client cost the worker 30-40 µs of Python per
+# client (packing and reading two commands, and MULTI/EXEC's QUEUED answers); with each
+# anonymous reader a client of her own, that was a throttled request's largest cost.
+ADD_SCRIPT = """
+local totals = {}
+for i, key in ipairs(KEYS) do
+  totals[i] = redis.call('INCRBY', key, ARGV[2 * i - 1])
+  redis.call('EXPIRE', key, ARGV[2 * i])
+end
+return totals
+"""
 
 
-@dataclass
 class _Count:
-    backend: RedisCache
-    full_key: str
-    ttl: int
-    shared: int = 0  # the shared counter when last read
-    pending: int = 0  # counted here, not yet added
-    flushed_at: float = 0.0
+    __slots__ = ("backend", "dirty", "key", "pending", "shared", "ttl")
+
+    def __init__(self, backend: RedisCache, key: str, ttl: int) -> None:
+        self.backend = backend
+        self.key = key  # the backend's full key (prefix and version)
+        self.ttl = ttl
+        self.shared = 0  # the shared counter when last read
+        self.pending = 0  # counted here, not yet added
+        self.dirty = False  # in the list of counts to add at the next flush
 
 
 class BatchedCounts:
-    """Per-process counters, added to Redis's in one pipelined round trip per batch."""
+    """Per-process counters, added to Redis's by one script call per flush."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._counts: dict[str, _Count] = {}
+        # The counts with something to add (a flush touches these, not every client seen).
+        self._dirty: list[_Count] = []
+        # Keys by the end of their window: a window that is over is dropped whole.
+        self._windows: dict[float, list[str]] = {}
         self._flushed_at = time.monotonic()
 
-    def count(self, backend: RedisCache, key: str, *, ttl: int, limit: int) -> int:
-        """This request counted: the client's count in the window, as far as known."""
-        now = time.monotonic()
-        full_key = backend.make_and_validate_key(key)
+    def count(
+        self,
+        backend: RedisCache,
+        key: str,
+        *,
+        ttl: int,
+        limit: int,
+        now: float,
+        window_ends: float,
+    ) -> int:
+        """This request counted: the client's count in the window, as far as known.
+
+        `now` and `window_ends` are the throttle's clock (the key's window ends then).
+        """
+        monotonic = time.monotonic()
+        # Not make_and_validate_key: its memcached warnings do not apply to Redis.
+        full_key = backend.make_key(key)
         batch = max(1, min(MAX_BATCH, limit // 10))
         with self._lock:
             entry = self._counts.get(full_key)
             if entry is None:
-                entry = self._counts[full_key] = _Count(backend, full_key, ttl, flushed_at=now)
+                entry = self._counts[full_key] = _Count(backend, full_key, ttl)
+                self._windows.setdefault(window_ends, []).append(full_key)
             entry.pending += 1
+            if not entry.dirty:
+                entry.dirty = True
+                self._dirty.append(entry)
             estimate = entry.shared + entry.pending
-            due = now - self._flushed_at >= FLUSH_SECONDS
+            due = monotonic - self._flushed_at >= FLUSH_SECONDS
             if not due and estimate + batch <= limit and entry.pending < batch:
                 return estimate
-            flush = [e for e in self._counts.values() if e.pending] if due else [entry]
+            if due:
+                flush = [e for e in self._dirty if e.pending]
+                for e in self._dirty:
+                    e.dirty = False
+                self._dirty = []
+                self._flushed_at = monotonic
+                # Windows that are over (their keys expire in Redis too): no request asks
+                # for their counts again.
+                for ended in [end for end in self._windows if end <= now]:
+                    for k in self._windows.pop(ended):
+                        self._counts.pop(k, None)
+            else:
+                flush = [entry]
             amounts = [(e, e.pending) for e in flush]
             for e, amount in amounts:
                 e.pending -= amount
-            if due:
-                self._flushed_at = now
-                # Windows that are over: their keys expire in Redis too.
-                for k in [k for k, e in self._counts.items() if not e.pending and e is not entry]:
-                    if now - self._counts[k].flushed_at > self._counts[k].ttl:
-                        del self._counts[k]
         try:
-            results = self._add(amounts)
+            totals = self._add(amounts)
         except Exception:
             # Redis unreachable: give the counts back and decide on what this process knows.
             with self._lock:
                 for e, amount in amounts:
                     e.pending += amount
+                    if not e.dirty:
+                        e.dirty = True
+                        self._dirty.append(e)
                 return entry.shared + entry.pending
         with self._lock:
-            for (e, _amount), total in zip(amounts, results, strict=True):
+            for (e, _amount), total in zip(amounts, totals, strict=True):
                 e.shared = max(e.shared, total)
-                e.flushed_at = now
             return entry.shared + entry.pending
 
     def _add(self, amounts: list[tuple[_Count, int]]) -> list[int]:
-        # Django's Redis cache writes to its first server only: one round trip per backend.
-        results: dict[int, int] = {}
+        """Add the amounts in Redis: one script call per backend (and SCRIPT_KEYS keys)."""
+        # Django's Redis cache writes to its first server only.
+        totals: dict[int, int] = {}
         by_backend: dict[int, list[int]] = {}
         for i, (e, _amount) in enumerate(amounts):
             by_backend.setdefault(id(e.backend), []).append(i)
         for indices in by_backend.values():
             first = amounts[indices[0]][0]
-            pipe = first.backend._cache.get_client(first.full_key, write=True).pipeline()
-            for i in indices:
-                e, amount = amounts[i]
-                pipe.incrby(e.full_key, amount)
-                pipe.expire(e.full_key, e.ttl)
-            replies = pipe.execute()
-            for n, i in enumerate(indices):
-                results[i] = int(replies[2 * n])
-        return [results[i] for i in range(len(amounts))]
+            client = first.backend._cache.get_client(first.key, write=True)
+            add = client.register_script(ADD_SCRIPT)  # EVALSHA; loaded when Redis lacks it
+            for start in range(0, len(indices), SCRIPT_KEYS):
+                chunk = indices[start : start + SCRIPT_KEYS]
+                args: list[int] = []
+                for i in chunk:
+                    e, amount = amounts[i]
+                    args += (amount, e.ttl)
+                replies = add(keys=[amounts[i][0].key for i in chunk], args=args)
+                for i, total in zip(chunk, replies, strict=True):
+                    totals[i] = int(total)
+        return [totals[i] for i in range(len(amounts))]
 
     def clear(self) -> None:
         with self._lock:
             self._counts.clear()
+            self._dirty = []
+            self._windows.clear()
             self._flushed_at = time.monotonic()
 
 

@@ -5,9 +5,11 @@ from __future__ import annotations
 import gzip
 
 import pytest
+from django.http import QueryDict
 from django.utils.http import http_date
 
 from assessments import services
+from assessments.api import caching
 from assessments.models import Pair
 
 pytestmark = pytest.mark.django_db
@@ -179,3 +181,25 @@ def test_a_public_answer_does_not_vary_on_the_cookie(world, client, chair, who):
     assert response.status_code == 200
     assert "public" in response["Cache-Control"]
     assert "Cookie" not in response["Vary"]
+
+
+@pytest.mark.parametrize(
+    "query, plain",
+    [
+        ("", True),
+        ("a=2016&b=2025-v2&lang=en", True),
+        ("format=csv&lang=ky", True),
+        ("lang=en&lang=ru", False),  # QueryDict keeps both; the last one wins
+        ("pair=", False),  # an empty value is the API's 400, from the ordinary path
+        ("lang", False),
+        ("a=2016&&b=2025", False),
+        ("pair=a+b", False),
+        ("pair=%D0%B0", False),
+        ("l%61ng=en", False),
+    ],
+)
+def test_a_plain_query_is_read_as_querydict_reads_it_and_any_other_is_left_to_it(query, plain):
+    read = caching.plain_query(query)
+    assert (read is not None) is plain
+    if read is not None:
+        assert read == QueryDict(query).dict() == read.dict()

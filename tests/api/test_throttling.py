@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import uuid
+
 import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.core.cache import caches
@@ -71,36 +74,30 @@ def test_a_plain_request_without_cookie_or_token_is_anonymous_without_loading_a_
     assert not hasattr(request, "user")
 
 
-class FakePipeline:
-    """Redis's pipeline as the throttle uses it: INCRBY and EXPIRE, one round trip per execute."""
+class FakeScript:
+    """The throttle's script as Redis runs it: INCRBY and EXPIRE per key, one round trip."""
 
     def __init__(self, store: dict, calls: list) -> None:
-        self.store, self.calls, self.ops = store, calls, []
+        self.store, self.calls = store, calls
 
-    def incrby(self, key, amount):
-        self.ops.append(("incrby", key, amount))
-
-    def expire(self, key, ttl):
-        self.ops.append(("expire", key, ttl))
-
-    def execute(self):
-        self.calls.append(self.ops)  # one round trip for the whole pipeline
-        results = []
-        for op in self.ops:
-            if op[0] == "incrby":
-                self.store[op[1]] = self.store.get(op[1], 0) + op[2]
-                results.append(self.store[op[1]])
-            else:
-                results.append(True)
-        return results
+    def __call__(self, keys, args):
+        amounts, ttls = args[0::2], args[1::2]
+        assert len(keys) == len(amounts) == len(ttls)
+        self.calls.append(list(zip(keys, amounts, ttls, strict=True)))
+        totals = []
+        for key, amount in zip(keys, amounts, strict=True):
+            self.store[key] = self.store.get(key, 0) + amount
+            totals.append(self.store[key])
+        return totals
 
 
 def _redis(monkeypatch, store: dict, calls: list) -> RedisCache:
     backend = RedisCache("redis://127.0.0.1:1", {"KEY_PREFIX": "t"})
 
     class FakeClient:
-        def pipeline(self):
-            return FakePipeline(store, calls)
+        def register_script(self, script):
+            assert "INCRBY" in script and "EXPIRE" in script
+            return FakeScript(store, calls)
 
     monkeypatch.setattr(backend._cache, "get_client", lambda key, write=False: FakeClient())
     return backend
@@ -121,7 +118,7 @@ def test_on_redis_counts_are_added_in_batches_and_exactly_near_the_limit(monkeyp
     # A batch is a tenth of the limit: 10 requests a round trip far from the limit, then
     # within a batch of it every request asks the shared count.
     assert len(calls) < 30
-    assert all([op[0] for op in ops] == ["incrby", "expire"] for ops in calls)
+    assert all(len(added) == 1 and added[0][2] == 61 for added in calls)  # expires with it
     ((key, count),) = store.items()
     assert count == 102  # every request is in the shared count
     assert key.startswith("t:") and key.endswith(":2")  # prefixed, window 120 // 60
@@ -169,3 +166,82 @@ def test_answers_say_where_the_client_stands_and_a_429_when_to_come_back(monkeyp
     assert {a["RateLimit-Limit"] for a in answers} == {"3"}
     assert all(0 <= int(a["RateLimit-Reset"]) <= 60 for a in answers)
     assert 1 <= int(answers[-1]["Retry-After"]) <= 60
+
+
+def test_a_window_that_is_over_is_forgotten_by_the_process(monkeypatch):
+    store, calls = {}, []
+    backend = _redis(monkeypatch, store, calls)
+    counts = throttling.BatchedCounts()
+    monkeypatch.setattr(throttling, "batched", counts)
+    for n in range(20):
+        _throttle(AnonRateThrottle, "100/min", Clock(0.0), backend).allow_request(
+            _anonymous(f"10.0.2.{n}"), None
+        )
+    assert len(counts._counts) == 20
+    monkeypatch.setattr(throttling, "FLUSH_SECONDS", 0.0)
+    _throttle(AnonRateThrottle, "100/min", Clock(60.0), backend).allow_request(_anonymous(), None)
+    # Their counts are added (with the new request's), then only the new window is held.
+    assert sum(len(added) for added in calls) == 21
+    assert list(counts._counts) == ["t:1:throttle_anon_10.0.0.1:1"]
+
+
+@pytest.mark.django_db
+def test_a_throttled_cached_answer_costs_no_query_and_no_round_trip_to_redis(
+    study_round, monkeypatch, django_assert_num_queries
+):
+    store, calls = {}, []
+    backend = _redis(monkeypatch, store, calls)
+    monkeypatch.setattr(AnonRateThrottle, "cache", backend)
+    monkeypatch.setattr(throttling, "FLUSH_SECONDS", 3600.0)
+    monkeypatch.setattr(throttling, "batched", throttling.BatchedCounts())
+    url = "/api/v1/rounds/2016/scores/?lang=en"
+    api = APIClient()
+    assert api.get(url).status_code == 200  # computed and kept
+    calls.clear()
+    with django_assert_num_queries(0):
+        answers = [api.get(url, REMOTE_ADDR=f"10.0.3.{n}") for n in range(5)]
+    assert [a.status_code for a in answers] == [200] * 5
+    assert {a["RateLimit-Remaining"] for a in answers} == {"119"}
+    assert calls == []  # counted in the process
+    monkeypatch.setattr(throttling, "FLUSH_SECONDS", 0.0)
+    api.get(url, REMOTE_ADDR="10.0.3.9")
+    # The flush: one round trip adds every client seen.
+    assert len(calls) == 1 and len(calls[0]) == 7 and sum(store.values()) == 7
+
+
+def _live_redis() -> bool:
+    import redis
+
+    try:
+        return bool(redis.Redis.from_url(REDIS_URL, socket_connect_timeout=0.2).ping())
+    except redis.RedisError:
+        return False
+
+
+REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+
+
+@pytest.mark.skipif(not _live_redis(), reason="no Redis at TEST_REDIS_URL")
+def test_on_a_real_redis_the_script_adds_the_counts_and_sets_their_expiry(monkeypatch):
+    prefix = f"throttle-test-{uuid.uuid4().hex[:8]}"
+    backend = RedisCache(REDIS_URL, {"KEY_PREFIX": prefix})
+    processes = [throttling.BatchedCounts(), throttling.BatchedCounts()]
+    monkeypatch.setattr(throttling, "FLUSH_SECONDS", 3600.0)
+    try:
+        allowed = 0
+        for i in range(60):
+            monkeypatch.setattr(throttling, "batched", processes[i % 2])
+            throttle = _throttle(AnonRateThrottle, "40/min", Clock(0.0), backend)
+            allowed += throttle.allow_request(_anonymous(), None)
+        assert 40 <= allowed <= 40 + 4  # a batch is a tenth of the limit
+        client = backend._cache.get_client(None)
+        (key,) = client.keys(f"{prefix}:*")
+        assert key.decode().endswith("throttle_anon_10.0.0.1:0")
+        # Every request is in the shared count, save what the processes hold.
+        held = sum(e.pending for p in processes for e in p._counts.values())
+        assert int(client.get(key)) + held == 60
+        assert 0 < client.ttl(key) <= 61
+    finally:
+        client = backend._cache.get_client(None, write=True)
+        for key in client.keys(f"{prefix}:*"):
+            client.delete(key)

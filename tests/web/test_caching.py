@@ -2,11 +2,14 @@
 
 import gzip
 import hashlib
+from urllib.parse import urlencode
 
 import pytest
+from django.test import RequestFactory
 from django.utils.http import quote_etag
 
 from assessments.models import Pair, Round
+from assessments.web.caching import _is_canonical, _keep_only
 
 from .rounds import copy_round
 
@@ -74,6 +77,30 @@ def test_a_query_parameter_the_page_does_not_read_changes_nothing(client, study_
     assert odd["ETag"] == plain["ETag"]
     assert odd.content == plain.content
     assert b"utm" not in odd.content
+
+
+@pytest.mark.parametrize(
+    "query, canonical",
+    [
+        ("a=2016&b=2016", True),  # as links and the form write it: used as it is
+        ("a=2016-v2&b=2016", True),
+        ("b=2016", True),
+        ("", True),
+        ("b=2016&a=2016", False),
+        ("a=2015&a=2016&b=2016", False),
+        ("a=2016&b=2016&utm=x", False),
+        ("a=&b=2016", False),
+        ("a=%32016&b=2016", False),
+        ("a=2016+&b=2016", False),
+        ("a&b=2016", False),
+    ],
+)
+def test_a_canonical_query_is_used_as_it_is_and_any_other_rebuilt_alike(query, canonical):
+    request = RequestFactory().get("/en/compare/", QUERY_STRING=query)
+    rebuilt = urlencode([(n, request.GET[n]) for n in ("a", "b") if request.GET.get(n)])
+    assert _is_canonical(query, ("a", "b")) is canonical
+    assert _keep_only(request, ("a", "b")) == rebuilt
+    assert request.META["QUERY_STRING"] == rebuilt
 
 
 def test_a_renamed_pair_waits_for_errata_on_the_published_round(client, study_round):

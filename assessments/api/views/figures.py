@@ -8,7 +8,6 @@ from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, QueryDict
-from django.utils.cache import patch_vary_headers
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
@@ -42,6 +41,9 @@ from .base import (
 )
 
 # --- computed figures ------------------------------------------------------------------------
+
+# A request's parameters: DRF's QueryDict, or on the fast path the plain ones (caching.py).
+Query = QueryDict | caching.PlainQuery
 
 
 @dataclass(frozen=True)
@@ -78,14 +80,14 @@ class FiguresView(ApiMixin, APIView):
     permission_classes = [IsAuthenticatedOrReadOnly]
     formats = ("json",)
 
-    def plan(self, query: QueryDict, index: caching.PublishedRounds, **kwargs: Any) -> Plan | None:
+    def plan(self, query: Query, index: caching.PublishedRounds, **kwargs: Any) -> Plan | None:
         """The published rounds the query names, from the index alone (None: not all are)."""
         raise NotImplementedError
 
-    def plan_from_database(self, query: QueryDict, index: caching.PublishedRounds, **kwargs: Any):
+    def plan_from_database(self, query: Query, index: caching.PublishedRounds, **kwargs: Any):
         raise NotImplementedError
 
-    def build(self, plan: Plan, query: QueryDict) -> Any:
+    def build(self, plan: Plan, query: Query) -> Any:
         raise NotImplementedError
 
     def get(self, request: Request, **kwargs: Any) -> HttpResponse:
@@ -108,10 +110,13 @@ class FiguresView(ApiMixin, APIView):
             or settings.SESSION_COOKIE_NAME in request.COOKIES
         ):
             return None
-        fmt = self._plain_format(request)
+        query = caching.plain_query(request.META.get("QUERY_STRING", ""))
+        if query is None:
+            query = request.GET
+        fmt = self._plain_format(request, query)
         try:
-            language = requested_language(request)
-            plan = self.plan(request.GET, caching.published_rounds(), **kwargs)
+            language = requested_language(request, query)
+            plan = self.plan(query, caching.published_rounds(), **kwargs)
         except (UnknownLanguage, ValidationError):
             return None
         if fmt is None or plan is None:
@@ -125,14 +130,14 @@ class FiguresView(ApiMixin, APIView):
             last_modified=caching.latest(r.published_at for r in plan.rounds),
             public=True,
             filename=plan.download_name(fmt, language),
+            vary=("Accept", "Accept-Language"),
         )
         response["Content-Language"] = language
-        patch_vary_headers(response, ["Accept", "Accept-Language"])
         return rate_limit_headers(request, response)
 
-    def _plain_format(self, request: HttpRequest) -> str | None:
+    def _plain_format(self, request: HttpRequest, query: Query) -> str | None:
         """json or csv when the request says so plainly; None leaves it to DRF's negotiation."""
-        asked = request.GET.get("format")
+        asked = query.get("format")
         if asked is not None:
             return asked if asked in self.formats else None
         accept = request.META.get("HTTP_ACCEPT", "*/*").strip()
@@ -176,11 +181,11 @@ class ScoresView(FiguresView):
     renderer_classes = [JSONRenderer, ScoresCSVRenderer]
     formats = ("json", "csv")
 
-    def plan(self, query: QueryDict, index: caching.PublishedRounds, *, round: str) -> Plan | None:
+    def plan(self, query: Query, index: caching.PublishedRounds, *, round: str) -> Plan | None:
         ref = index.find(*parse_round(round))
         return self._plan(ref, index) if ref is not None else None
 
-    def plan_from_database(self, query: QueryDict, index: caching.PublishedRounds, *, round: str):
+    def plan_from_database(self, query: Query, index: caching.PublishedRounds, *, round: str):
         round_ = get_round(self.request.user, *parse_round(round), figures=True)
         return self._plan(round_, index)
 
@@ -188,7 +193,7 @@ class ScoresView(FiguresView):
         filename = f"scores-{round_.year}-v{round_.version}"
         return Plan([round_], ("scores", _key(round_), index.stamp), filename)
 
-    def build(self, plan: Plan, query: QueryDict) -> Any:
+    def build(self, plan: Plan, query: Query) -> Any:
         return payloads.scores(_load(plan.rounds[0].pk))
 
     @extend_schema(
@@ -215,11 +220,11 @@ class ScoresView(FiguresView):
 
 
 class ComparisonView(FiguresView):
-    def plan(self, query: QueryDict, index: caching.PublishedRounds) -> Plan | None:
+    def plan(self, query: Query, index: caching.PublishedRounds) -> Plan | None:
         a, b = (index.find(*round_param(query, name)) for name in ("a", "b"))
         return self._plan(a, b, index) if a is not None and b is not None else None
 
-    def plan_from_database(self, query: QueryDict, index: caching.PublishedRounds) -> Plan:
+    def plan_from_database(self, query: Query, index: caching.PublishedRounds) -> Plan:
         a, b = (
             index.find(*named) or get_round(self.request.user, *named, figures=True)
             for named in (round_param(query, "a"), round_param(query, "b"))
@@ -229,7 +234,7 @@ class ComparisonView(FiguresView):
     def _plan(self, a: Any, b: Any, index: caching.PublishedRounds) -> Plan:
         return Plan([a, b], ("compare", _key(a), _key(b), index.stamp))
 
-    def build(self, plan: Plan, query: QueryDict) -> Any:
+    def build(self, plan: Plan, query: Query) -> Any:
         a, b = plan.rounds
         return payloads.comparison(compare_rounds(_load(a.pk), _load(b.pk)))
 
@@ -250,13 +255,13 @@ class ComparisonView(FiguresView):
 
 
 class SeriesView(FiguresView):
-    def plan(self, query: QueryDict, index: caching.PublishedRounds) -> Plan:
+    def plan(self, query: Query, index: caching.PublishedRounds) -> Plan:
         # Published rounds only, for everyone: always known to the index.
         if "pair" in query:
             validated(s.SeriesQuerySerializer, query.dict())  # `?pair=` names no pair: 400
         return Plan(index.current(), ("series", index.stamp, query.get("pair")))
 
-    def build(self, plan: Plan, query: QueryDict) -> Any:
+    def build(self, plan: Plan, query: Query) -> Any:
         rounds, series = pair_index_series_of([r.pk for r in plan.rounds])
         pair = query.get("pair")
         if pair is not None:
