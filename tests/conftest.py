@@ -1,16 +1,21 @@
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 
 import pytest
 from django.apps import apps
 from django.contrib.auth.models import Group
+from django.core.cache import cache
 from django.core.management import call_command
 from django.core.management.color import no_style
 from django.db import connection, transaction
 from django.db.models import JSONField
+from django.template import Template
+from django.test.utils import _TestState
 from django.utils import translation
 
 from assessments import permissions
+from assessments.api import caching
 from assessments.models import PanelMembership, Round
 from assessments.roles import ensure_roles
 
@@ -174,3 +179,31 @@ def panel_for():
         return panel
 
     return make
+
+
+@contextmanager
+def rolled_back(django_db_blocker) -> Iterator[None]:
+    """For a module-scoped fixture: what it builds stays for the module's tests, in a
+    transaction rolled back at the module's end. Each test still runs in its own savepoint
+    (pytest-django's `db`), so what a test writes is gone before the next one."""
+    with django_db_blocker.unblock():
+        atomic = transaction.atomic()
+        atomic.__enter__()
+        try:
+            yield
+        finally:
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
+            cache.clear()
+            caching.clear_local()
+
+
+@pytest.fixture
+def plain_rendering():
+    """Templates rendered as in production: the test client's instrumented rendering copies
+    every template's context (hundreds of widget templates a change form), which only slows
+    a test that reads the bytes; it nearly doubled the permission matrix's time."""
+    instrumented = Template._render
+    Template._render = _TestState.saved_data.template_render
+    yield
+    Template._render = instrumented

@@ -18,11 +18,7 @@ from html.parser import HTMLParser
 
 import pytest
 from django.contrib import admin
-from django.core.cache import cache
-from django.db import transaction
-from django.template import Template
 from django.test import Client
-from django.test.utils import _TestState
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone, translation
 
@@ -41,7 +37,7 @@ from assessments.models import (
     Thread,
 )
 
-from ..conftest import load_study, role_group
+from ..conftest import load_study, role_group, rolled_back
 from ..factories import PanelFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -148,15 +144,8 @@ def year(django_db_setup, django_db_blocker):
 
     Built once for the module in a transaction rolled back at its end (as the permission
     matrix's world): each role's walk only reads, in its own savepoint."""
-    with django_db_blocker.unblock():
-        atomic = transaction.atomic()
-        atomic.__enter__()
-        try:
-            yield _year()
-        finally:
-            transaction.set_rollback(True)
-            atomic.__exit__(None, None, None)
-            cache.clear()
+    with rolled_back(django_db_blocker):
+        yield _year()
 
 
 def _year() -> dict:
@@ -274,17 +263,6 @@ def pages(year) -> list[tuple[str, str, tuple, dict]]:
             ("panel_chair:sheet", "show=threads", (), {"round_id": round_.pk}),
         ]
     return found
-
-
-@pytest.fixture
-def plain_rendering():
-    """Templates rendered as in production: the test client's instrumented rendering copies
-    every template's context (hundreds of widget templates a change form), which only slows
-    a walk that reads the bytes."""
-    instrumented = Template._render
-    Template._render = _TestState.saved_data.template_render
-    yield
-    Template._render = instrumented
 
 
 @pytest.mark.parametrize("role", ROLES)

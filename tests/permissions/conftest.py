@@ -8,27 +8,16 @@ of some two thousand requests within seconds.
 from __future__ import annotations
 
 import pytest
-from django.core.cache import cache
-from django.db import transaction
 from django.test import Client
 
-from assessments.api import caching
-
+from ..conftest import rolled_back
 from .world import ROLES, World, build_world
 
 
 @pytest.fixture(scope="module")
 def world(django_db_setup, django_db_blocker) -> World:
-    with django_db_blocker.unblock():
-        atomic = transaction.atomic()
-        atomic.__enter__()
-        try:
-            yield build_world()
-        finally:
-            transaction.set_rollback(True)
-            atomic.__exit__(None, None, None)
-            cache.clear()
-            caching.clear_local()
+    with rolled_back(django_db_blocker):
+        yield build_world()
 
 
 @pytest.fixture

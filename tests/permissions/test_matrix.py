@@ -21,8 +21,6 @@ from urllib.parse import urlencode
 import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
-from django.template import Template
-from django.test.utils import _TestState
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.urls.resolvers import LocalePrefixPattern
 
@@ -484,16 +482,6 @@ def test_every_model_of_the_admin_has_page_rules():
 
     registered = {f"{m._meta.app_label}.{m._meta.model_name}" for m in admin.site._registry}
     assert registered == set(ADMIN_MODELS)
-
-
-@pytest.fixture
-def plain_rendering():
-    """Templates rendered as in production: the test runner's instrumented rendering copies
-    every template's context for the test client, which nearly doubles the matrix's time."""
-    instrumented = Template._render
-    Template._render = _TestState.saved_data.template_render
-    yield
-    Template._render = instrumented
 
 
 def test_the_matrix(world, as_role, plain_rendering):
