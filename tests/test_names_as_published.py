@@ -93,18 +93,21 @@ def empty_cache():
     names.clear_cache()
 
 
-def _web_patterns() -> list[URLPattern]:
-    """Every pattern of the public site (the `web` namespace), from the URL configuration."""
+def _web_patterns() -> list[tuple[URLPattern, list[str]]]:
+    """Every pattern of the public site (the `web` namespace), from the URL configuration,
+    with the arguments of its address (its own and those of the groups it is in)."""
     found = []
 
-    def walk(patterns, namespace):
+    def walk(patterns, namespace, arguments):
         for p in patterns:
             if isinstance(p, URLResolver):
-                walk(p.url_patterns, p.namespace or namespace)
+                inner = p.namespace or namespace
+                mine = list(p.pattern.converters) if inner == "web" else []
+                walk(p.url_patterns, inner, arguments + mine)
             elif namespace == "web" and p.name:
-                found.append(p)
+                found.append((p, arguments + list(p.pattern.converters)))
 
-    walk(get_resolver().url_patterns, None)
+    walk(get_resolver().url_patterns, None, [])
     return found
 
 
@@ -125,8 +128,7 @@ def _values(round_: Round) -> dict[str, list[str]]:
 def _site_urls(round_: Round) -> list[str]:
     values = _values(round_)
     urls = []
-    for pattern in _web_patterns():
-        arguments = list(pattern.pattern.converters)
+    for pattern, arguments in _web_patterns():
         combos: list[dict[str, str]] = [{}]
         for name in arguments:
             assert name in values, f"web:{pattern.name}: no sample value for <{name}>"
