@@ -163,3 +163,11 @@ def as_user():
         return api
 
     return make
+
+
+def assert_kept_answer(again, first) -> None:
+    """A kept answer is the first one again: the same bytes, ETag and language."""
+    assert again.status_code == 200
+    assert again.content == first.content
+    assert again["ETag"] == first["ETag"]
+    assert again["Content-Language"] == first["Content-Language"]
