@@ -94,3 +94,18 @@ def test_a_token_is_checked_in_one_query_and_expired_ones_go_at_the_next_login(
     assert client.get("/api/v1/pairs/").status_code == 401
     client.credentials(HTTP_AUTHORIZATION=f"Token {live}")
     assert client.get("/api/v1/pairs/").status_code == 200
+
+
+def test_a_token_is_refused_when_forged_or_when_its_user_is_deactivated(world, client, expert):
+    token = _login(client, "aigul").json()["token"]
+    forged = token[:15] + ("0" if token[15] != "0" else "1") + token[16:]  # same key, other secret
+    for presented in (forged, "no-such-token", token[:15]):
+        client.credentials(HTTP_AUTHORIZATION=f"Token {presented}")
+        assert client.get("/api/v1/pairs/").status_code == 401, presented
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
+    assert client.get("/api/v1/pairs/").status_code == 200
+    expert.is_active = False
+    expert.save()
+    answer = client.get("/api/v1/pairs/")
+    assert answer.status_code == 401
+    assert answer.json()["detail"] == "User inactive or deleted."
