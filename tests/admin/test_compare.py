@@ -4,10 +4,11 @@ import pytest
 from django.urls import reverse
 from django.utils import translation
 
-from assessments import services
+from assessments import permissions, services
 from assessments.exchange import imports
-from assessments.models import Citation, LegalAct, ProcessAssessment, Round
-from tests.factories import MethodologyFactory, RoundFactory, UserFactory
+from assessments.models import Citation, LegalAct, PanelMembership, ProcessAssessment, Round
+from tests.conftest import load_study, role_group, rolled_back
+from tests.factories import MethodologyFactory, PanelFactory, RoundFactory, UserFactory
 from tests.imports.conftest import edit_xlsx, export_xlsx
 from tests.imports.scenario import EDITS, confirm_carried_over, edited_2016_ratings
 
@@ -26,14 +27,42 @@ def url(**params) -> str:
     return path + "?" + "&".join(f"{k}={v}" for k, v in params.items())
 
 
+@pytest.fixture(scope="module")
+def year_2025(django_db_blocker):
+    """2016 and the 2025 made from it, built once for the module's tests (each test's own
+    writes are rolled back after it, and the whole at the module's end)."""
+    with rolled_back(django_db_blocker):
+        load_study()
+        study_round = Round.objects.get(year=2016)
+        staff = UserFactory(username="staff")
+        staff.groups.add(role_group(permissions.STAFF))
+        chair = UserFactory(username="chair")
+        chair.groups.add(role_group(permissions.CHAIR))
+        yield study_round, build_2025(study_round, staff, chair), staff
+
+
 @pytest.fixture
-def rounds(study_round, staff, chair, panel_for):
+def study_round(year_2025, db) -> Round:
+    return year_2025[0]
+
+
+@pytest.fixture
+def rounds(year_2025, db) -> tuple[Round, Round]:
+    return year_2025[0], year_2025[1]
+
+
+@pytest.fixture
+def staff(year_2025, db):
+    return year_2025[2]
+
+
+def build_2025(study_round, staff, chair) -> Round:
     """2025 from 2016 the way panels work: ratings edited in a spreadsheet and imported, a
     citation added and one dropped, one process reworded, one process added; published."""
     draft = services.start_next_round(
         actor=staff, source=study_round, year=2025, reason="The 2025 assessment starts"
     )
-    panel_for(draft, chair=chair)
+    PanelMembership.objects.create(panel=PanelFactory(round=draft), user=chair, role="chair")
     report = imports.run_import(
         kind="ratings",
         data=edited_2016_ratings(study_round),
@@ -102,8 +131,7 @@ def rounds(study_round, staff, chair, panel_for):
     confirm_carried_over(draft, chair)
     services.transition_round(actor=staff, round_=draft, to="open", reason="Rating opens")
     services.transition_round(actor=staff, round_=draft, to="review", reason="Review")
-    later = services.publish_round(actor=staff, round_=draft, reason="2025 published")
-    return study_round, later
+    return services.publish_round(actor=staff, round_=draft, reason="2025 published")
 
 
 @pytest.fixture
