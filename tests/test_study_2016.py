@@ -9,7 +9,7 @@ import yaml
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from assessments.loading import STUDY_2016
+from assessments.loading import STUDY_2016, SafeLoader
 from assessments.models import (
     Citation,
     DevelopmentInitiative,
@@ -23,6 +23,8 @@ from assessments.models import (
 )
 
 pytestmark = pytest.mark.django_db
+
+SafeDumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 
 # The ratings of the section tables 6.1.1 to 6.5.1: rules, demand, motivation, enforcement.
 SECTION_TABLES = {
@@ -203,9 +205,9 @@ def study_copy(tmp_path):
 
 def edit(folder, name, change):
     path = folder / name
-    doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+    doc = yaml.load(path.read_text(encoding="utf-8"), Loader=SafeLoader)
     change(doc)
-    path.write_text(yaml.safe_dump(doc, allow_unicode=True), encoding="utf-8")
+    path.write_text(yaml.dump(doc, Dumper=SafeDumper, allow_unicode=True), encoding="utf-8")
 
 
 @pytest.mark.parametrize(
