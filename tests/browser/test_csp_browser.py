@@ -91,6 +91,9 @@ def test_the_admin_works_under_the_policy(live_server, page, loaded, screenshots
     page.goto(f"{live_server.url}/en/admin/assessments/round/")
     page.get_by_role("link", name="2016").first.click()
     expect(page.locator("#content h1, #content h2").first).to_be_visible()
+    # Every script of the form loaded before leaving it: a request still under way when
+    # the next page opens is aborted, which would read as blocked.
+    page.wait_for_load_state("load")
     page.goto(f"{live_server.url}/ky/admin/assessments/tools/import/")
     page.wait_for_load_state("networkidle")
     _shoot(page, screenshots, "admin-import")
