@@ -110,11 +110,19 @@ class PublishedRounds:
 
     def find(self, year: int, version: int | None = None) -> RoundRef | None:
         """The round of `year` in `version`, or by default its current published version."""
-        of_year = [r for r in self.rounds if r.year == year]
-        if version is not None:
-            return next((r for r in of_year if r.version == version), None)
-        current = [r for r in of_year if r.status == Round.Status.PUBLISHED] or of_year
-        return max(current, key=lambda r: r.version, default=None)
+        return self._by_name.get((year, version))
+
+    @functools.cached_property
+    def _by_name(self) -> dict[tuple[int, int | None], RoundRef]:
+        # Looked up on every cached answer (two for a comparison): a dict, made once per
+        # index, instead of a scan of every round.
+        named: dict[tuple[int, int | None], RoundRef] = {}
+        for year in {r.year for r in self.rounds}:
+            of_year = [r for r in self.rounds if r.year == year]
+            named.update(((year, r.version), r) for r in of_year)
+            current = [r for r in of_year if r.status == Round.Status.PUBLISHED] or of_year
+            named[(year, None)] = max(current, key=lambda r: r.version)
+        return named
 
     def current(self) -> list[RoundRef]:
         """The current published version of every year, oldest first."""
