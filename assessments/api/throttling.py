@@ -169,17 +169,22 @@ MAX_BATCH = 20
 SCRIPT_KEYS = 1000
 
 # One call adds every count of a flush and sets each counter's expiry: KEYS are the
-# counters, ARGV holds (amount, seconds to live) per key; the answer is the new totals.
+# counters; ARGV[1] their amounts and ARGV[2] their seconds to live, each one string of
+# numbers joined by commas; the answer is the new totals, joined the same way.
 # A pipeline of INCRBY and EXPIRE per client cost the worker 30-40 µs of Python per
 # client (packing and reading two commands, and MULTI/EXEC's QUEUED answers); with each
 # anonymous reader a client of her own, that was a throttled request's largest cost.
+# Two numbers per key as arguments of their own, and a number per key in the answer,
+# still cost 10 µs per client to pack and read: as two strings and one, it is 2 µs.
 ADD_SCRIPT = """
-local totals = {}
+local amounts, ttls, totals = {}, {}, {}
+for n in string.gmatch(ARGV[1], '[^,]+') do amounts[#amounts + 1] = n end
+for n in string.gmatch(ARGV[2], '[^,]+') do ttls[#ttls + 1] = n end
 for i, key in ipairs(KEYS) do
-  totals[i] = redis.call('INCRBY', key, ARGV[2 * i - 1])
-  redis.call('EXPIRE', key, ARGV[2 * i])
+  totals[i] = redis.call('INCRBY', key, amounts[i])
+  redis.call('EXPIRE', key, ttls[i])
 end
-return totals
+return table.concat(totals, ',')
 """
 
 
@@ -283,12 +288,14 @@ class BatchedCounts:
             add = client.register_script(ADD_SCRIPT)  # EVALSHA; loaded when Redis lacks it
             for start in range(0, len(indices), SCRIPT_KEYS):
                 chunk = indices[start : start + SCRIPT_KEYS]
-                args: list[int] = []
-                for i in chunk:
-                    e, amount = amounts[i]
-                    args += (amount, e.ttl)
-                replies = add(keys=[amounts[i][0].key for i in chunk], args=args)
-                for i, total in zip(chunk, replies, strict=True):
+                reply = add(
+                    keys=[amounts[i][0].key for i in chunk],
+                    args=[
+                        ",".join(str(amounts[i][1]) for i in chunk),
+                        ",".join(str(amounts[i][0].ttl) for i in chunk),
+                    ],
+                )
+                for i, total in zip(chunk, reply.split(b","), strict=True):
                     totals[i] = int(total)
         return [totals[i] for i in range(len(amounts))]
 

@@ -81,14 +81,16 @@ class FakeScript:
         self.store, self.calls = store, calls
 
     def __call__(self, keys, args):
-        amounts, ttls = args[0::2], args[1::2]
+        # ARGV: the amounts, then the seconds to live, each joined by commas; the answer
+        # is the totals joined the same way (bytes, as Redis sends a string).
+        amounts, ttls = ([int(n) for n in joined.split(",")] for joined in args)
         assert len(keys) == len(amounts) == len(ttls)
         self.calls.append(list(zip(keys, amounts, ttls, strict=True)))
         totals = []
         for key, amount in zip(keys, amounts, strict=True):
             self.store[key] = self.store.get(key, 0) + amount
             totals.append(self.store[key])
-        return totals
+        return ",".join(map(str, totals)).encode()
 
 
 def _redis(monkeypatch, store: dict, calls: list) -> RedisCache:
@@ -241,6 +243,41 @@ def test_on_a_real_redis_the_script_adds_the_counts_and_sets_their_expiry(monkey
         held = sum(e.pending for p in processes for e in p._counts.values())
         assert int(client.get(key)) + held == 60
         assert 0 < client.ttl(key) <= 61
+    finally:
+        client = backend._cache.get_client(None, write=True)
+        for key in client.keys(f"{prefix}:*"):
+            client.delete(key)
+
+
+@pytest.mark.skipif(not _live_redis(), reason="no Redis at TEST_REDIS_URL")
+def test_on_a_real_redis_one_flush_adds_every_clients_count(monkeypatch):
+    prefix = f"throttle-test-{uuid.uuid4().hex[:8]}"
+    backend = RedisCache(REDIS_URL, {"KEY_PREFIX": prefix})
+    counts = throttling.BatchedCounts()
+    monkeypatch.setattr(throttling, "batched", counts)
+    monkeypatch.setattr(throttling, "FLUSH_SECONDS", 3600.0)
+    try:
+        for n in range(5):
+            for _ in range(n + 1):  # client n asks n + 1 times
+                _throttle(AnonRateThrottle, "100/min", Clock(0.0), backend).allow_request(
+                    _anonymous(f"10.0.4.{n}"), None
+                )
+        monkeypatch.setattr(throttling, "FLUSH_SECONDS", 0.0)
+        throttle = _throttle(AnonRateThrottle, "100/min", Clock(0.0), backend)
+        throttle.allow_request(_anonymous("10.0.4.0"), None)
+        client = backend._cache.get_client(None)
+        stored = {
+            key.decode().split("_")[-1]: int(client.get(key)) for key in client.keys(f"{prefix}:*")
+        }
+        assert stored == {
+            "10.0.4.0:0": 2,
+            "10.0.4.1:0": 2,
+            "10.0.4.2:0": 3,
+            "10.0.4.3:0": 4,
+            "10.0.4.4:0": 5,
+        }
+        assert all(0 < client.ttl(key) <= 61 for key in client.keys(f"{prefix}:*"))
+        assert all(e.shared == stored[k.split("_")[-1]] for k, e in counts._counts.items())
     finally:
         client = backend._cache.get_client(None, write=True)
         for key in client.keys(f"{prefix}:*"):

@@ -30,7 +30,7 @@ from ..permissions import (
 )
 from ..renderers import ScoresCSVRenderer
 from ..selectors import pair_index_series_of
-from ..throttling import rate_limit_headers
+from ..throttling import UserRateThrottle, rate_limit_headers
 from .base import (
     ROUND,
     ApiMixin,
@@ -148,8 +148,13 @@ class FiguresView(ApiMixin, APIView):
         return None
 
     def _throttles_allow(self, request: HttpRequest) -> bool:
-        # The same throttles DRF would apply; the request is anonymous (no token, no session).
-        return all(throttle.allow_request(request, self) for throttle in self.get_throttles())
+        # The throttles DRF would apply, less those that count signed-in users only: the
+        # request is anonymous (no token, no session), and they would let it pass.
+        return all(
+            throttle().allow_request(request, self)
+            for throttle in self.throttle_classes
+            if not issubclass(throttle, UserRateThrottle)
+        )
 
     def render_bytes(self, data: Any) -> tuple[bytes, str]:
         renderer = self.request.accepted_renderer
