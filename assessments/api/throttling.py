@@ -37,6 +37,8 @@ from django.conf import settings
 from django.core.cache import cache as default_cache
 from django.core.cache import caches
 from django.core.cache.backends.redis import RedisCache
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 from rest_framework import throttling
 from rest_framework.request import Request
 
@@ -78,7 +80,7 @@ class FixedWindowMixin:
     def _count(self, key: str) -> int:
         ttl = self.duration + 1
         # DRF's `cache` is Django's proxy to the default cache; the backend is behind it.
-        backend = caches["default"] if self.cache is default_cache else self.cache
+        backend = _default_backend() if self.cache is default_cache else self.cache
         if isinstance(backend, RedisCache):
             return batched.count(
                 backend,
@@ -96,6 +98,26 @@ class FixedWindowMixin:
         except ValueError:  # expired between add() and incr()
             self.cache.add(key, 1, ttl)
             return 1
+
+
+# The default cache's backend, per thread as Django keeps it: `caches["default"]` goes
+# through asgiref's Local, 5 µs on every throttled request, a third of the throttle.
+_backends = threading.local()
+_backends_generation = 0
+
+
+def _default_backend() -> Any:
+    held = getattr(_backends, "default", None)
+    if held is None or held[0] != _backends_generation:
+        held = _backends.default = (_backends_generation, caches["default"])
+    return held[1]
+
+
+@receiver(setting_changed)
+def _caches_changed(*, setting: str, **kwargs: Any) -> None:
+    global _backends_generation
+    if setting == "CACHES":
+        _backends_generation += 1
 
 
 @functools.cache
