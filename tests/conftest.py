@@ -138,7 +138,8 @@ def staff(db):
     return user
 
 
-def _member(username: str, group: str):
+def user_in_role(username: str, group: str):
+    """A user in the role's group (permissions.STAFF, CHAIR, EXPERT...)."""
     user = UserFactory(username=username)
     user.groups.add(role_group(group))
     return user
@@ -146,22 +147,22 @@ def _member(username: str, group: str):
 
 @pytest.fixture
 def chair(db):
-    return _member("chair", permissions.CHAIR)
+    return user_in_role("chair", permissions.CHAIR)
 
 
 @pytest.fixture
 def expert(db):
-    return _member("aigul", permissions.EXPERT)
+    return user_in_role("aigul", permissions.EXPERT)
 
 
 @pytest.fixture
 def other_expert(db):
-    return _member("bakyt", permissions.EXPERT)
+    return user_in_role("bakyt", permissions.EXPERT)
 
 
 @pytest.fixture
 def outsider(db):
-    return _member("outsider", permissions.EXPERT)
+    return user_in_role("outsider", permissions.EXPERT)
 
 
 @pytest.fixture

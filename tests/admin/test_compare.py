@@ -7,7 +7,7 @@ from django.utils import translation
 from assessments import permissions, services
 from assessments.exchange import imports
 from assessments.models import Citation, LegalAct, PanelMembership, ProcessAssessment, Round
-from tests.conftest import load_study, role_group, rolled_back
+from tests.conftest import load_study, rolled_back, user_in_role
 from tests.factories import MethodologyFactory, PanelFactory, RoundFactory, UserFactory
 from tests.imports.conftest import edit_xlsx, export_xlsx
 from tests.imports.scenario import EDITS, confirm_carried_over, edited_2016_ratings
@@ -34,10 +34,8 @@ def year_2025(django_db_blocker):
     with rolled_back(django_db_blocker):
         load_study()
         study_round = Round.objects.get(year=2016)
-        staff = UserFactory(username="staff")
-        staff.groups.add(role_group(permissions.STAFF))
-        chair = UserFactory(username="chair")
-        chair.groups.add(role_group(permissions.CHAIR))
+        staff = user_in_role("staff", permissions.STAFF)
+        chair = user_in_role("chair", permissions.CHAIR)
         yield study_round, build_2025(study_round, staff, chair), staff
 
 

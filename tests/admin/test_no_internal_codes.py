@@ -37,7 +37,7 @@ from assessments.models import (
     Thread,
 )
 
-from ..conftest import load_study, role_group, rolled_back
+from ..conftest import load_study, rolled_back, user_in_role
 from ..factories import PanelFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -151,12 +151,9 @@ def year(django_db_setup, django_db_blocker):
 def _year() -> dict:
     load_study()
     study_round = Round.objects.get(year=2016)
-    staff = UserFactory(username="staff")
-    staff.groups.add(role_group(permissions.STAFF))
-    chair = UserFactory(username="chair")
-    chair.groups.add(role_group(permissions.CHAIR))
-    expert = UserFactory(username="expert")
-    expert.groups.add(role_group(permissions.EXPERT))
+    staff = user_in_role("staff", permissions.STAFF)
+    chair = user_in_role("chair", permissions.CHAIR)
+    expert = user_in_role("expert", permissions.EXPERT)
     draft = services.start_next_round(actor=staff, source=study_round, year=2017, reason="next")
     panel = PanelFactory(round=draft)
     PanelMembership.objects.create(panel=panel, user=chair, role="chair")
