@@ -1,3 +1,4 @@
+import gc
 import json
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -208,3 +209,13 @@ def plain_rendering():
     Template._render = _TestState.saved_data.template_render
     yield
     Template._render = instrumented
+
+
+def pytest_configure(config):
+    """The garbage collector as the WSGI workers run it (accountability/wsgi.py): what is
+    loaded at start frozen out of its scans, young collections less often. A test process
+    holds far more than a worker (the study's snapshots, schemathesis's schema, Playwright),
+    and each full collection scanned all of it."""
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(20_000, 50, 100)
