@@ -134,9 +134,7 @@ def role_group(name: str) -> Group:
 
 @pytest.fixture
 def staff(db):
-    user = UserFactory(username="staff")
-    user.groups.add(role_group(permissions.STAFF))
-    return user
+    return user_in_role("staff", permissions.STAFF)
 
 
 def user_in_role(username: str, group: str):
