@@ -1,8 +1,8 @@
 """The errors a refused change raises, with a message for the person who asked for it.
 
-They live apart from services.py so that the model layer's last guard of a published
-round (freeze.py) raises the same RoundFrozen the services raise; services.py
-re-exports them.
+They live apart from the services (services/) so that the model layer's last guard of a
+published round (freeze.py) raises the same RoundFrozen the services raise; the services
+package re-exports them.
 """
 
 from __future__ import annotations

@@ -24,9 +24,10 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import translation
 
-from assessments import services, versions
+from assessments import services
 from assessments.domain_errors import MethodologyInUse
 from assessments.models import Dimension, LegalAct, Methodology, ScaleLevel, Subject
+from assessments.services import versions
 
 pytestmark = pytest.mark.django_db
 

@@ -61,7 +61,7 @@ EXPECTED = {
 
 def reason_required_message() -> str:
     with pytest.raises(services.InvalidInput) as caught:
-        services._reason("")
+        services.required_reason("")
     return str(caught.value.message)
 
 

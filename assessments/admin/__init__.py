@@ -8,7 +8,7 @@
 - `publication`: passages and names as printed, links between processes, justification flags;
 - `tools/`: compare rounds, charts, import and export (mounted in accountability/urls.py).
 
-Every save calls a function of services.py; what a user may see comes from permissions.py.
+Every save calls a function of services/; what a user may see comes from permissions.py.
 """
 
 from django.contrib import admin as _django_admin

@@ -39,7 +39,7 @@ class WritableChoiceField(forms.ModelChoiceField):
                 row = None
             if row is not None:
                 try:
-                    services._ensure_open(row if isinstance(row, Round) else row.round)
+                    services.ensure_open(row if isinstance(row, Round) else row.round)
                 except services.RoundFrozen as exc:
                     raise ValidationError(exc.message, code="frozen") from None
             raise
@@ -218,7 +218,7 @@ class ServiceAdminMixin:
             request._answering_frozen = False  # not hers to change anyway: Django's 403
             return
         try:
-            services._ensure_open(round_)
+            services.ensure_open(round_)
         except services.RoundFrozen as exc:
             request._service_refusal = exc
 

@@ -268,7 +268,7 @@ class ProcessAssessmentAdmin(
             if name in services.ASSESSMENT_FIELDS
         }
         if not change:
-            services._ensure_open(obj.round)
+            services.ensure_open(obj.round)
             if not permissions.can_manage_rounds(request.user):
                 raise services.NotAllowed(_("Only institute staff add processes to a round."))
             obj._change_reason = form.cleaned_data["reason"]

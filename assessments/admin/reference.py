@@ -12,7 +12,7 @@ from modeltranslation.admin import (
     TranslationTabularInline,
 )
 
-from .. import services, versions
+from .. import services
 from ..models import (
     Dimension,
     LegalAct,
@@ -24,6 +24,7 @@ from ..models import (
     Subject,
     SubjectName,
 )
+from ..services import versions
 from .mixins import VisibleRowsMixin
 
 # A reference row's code names it in addresses, data files and imports; people read its

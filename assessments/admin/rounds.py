@@ -105,7 +105,7 @@ class RoundAdmin(
 
     def save_model(self, request, obj, form, change):
         if change:
-            services._ensure_open(Round.objects.get(pk=obj.pk))
+            services.ensure_open(Round.objects.get(pk=obj.pk))
         obj._change_reason = _("Edited in the admin")
         obj._history_user = request.user
         super().save_model(request, obj, form, change)

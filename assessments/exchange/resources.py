@@ -10,7 +10,7 @@ it would change, so that a stale spreadsheet cannot silently undo someone
 else's edit (imports.py).
 
 The Resources define the columns and their widgets (how a cell becomes a
-value and back); they never save anything. Writes go through services.py,
+value and back); they never save anything. Writes go through services/,
 called by imports.py.
 
 Formats: import-export's CSV and XLSX, with two changes:

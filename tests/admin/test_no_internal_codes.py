@@ -22,7 +22,7 @@ from django.test import Client
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone, translation
 
-from assessments import peer_review, permissions, replies, services
+from assessments import permissions, services
 from assessments.models import (
     Comment,
     Dimension,
@@ -36,6 +36,7 @@ from assessments.models import (
     Subject,
     Thread,
 )
+from assessments.services import peer_review, replies
 
 from ..conftest import load_study, rolled_back, user_in_role
 from ..factories import PanelFactory, UserFactory

@@ -8,8 +8,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from assessments import peer_review, replies
 from assessments.models import Round
+from assessments.services import peer_review, replies
 
 from ..factories import AssessmentFactory, PairFactory, ProcessFactory, RoundFactory, UserFactory
 

@@ -16,9 +16,10 @@ from django.contrib.auth.models import Group
 from django.core.cache import cache
 from playwright.sync_api import expect
 
-from assessments import peer_review, permissions, services
+from assessments import permissions, services
 from assessments.models import Dimension, JustificationFlag, Process, PublishedFigure
 from assessments.roles import ensure_roles
+from assessments.services import peer_review
 from tests.factories import UserFactory
 
 from .test_panel_year_browser import WIDER_THAN_THE_SCREEN

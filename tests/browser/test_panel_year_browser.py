@@ -28,9 +28,10 @@ from django.core.management import call_command
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from assessments import onboarding, permissions, services
+from assessments import permissions, services
 from assessments.models import LegalAct, ProcessAssessment, Rating, Round, Thread
 from assessments.roles import ensure_roles
+from assessments.services import onboarding
 from tests.factories import UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

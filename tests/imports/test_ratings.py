@@ -5,9 +5,10 @@ import zipfile
 
 import pytest
 
-from assessments import bulk, services
+from assessments import services
 from assessments.exchange import imports
 from assessments.models import ExpertRating, Rating
+from assessments.services import bulk
 
 from .conftest import edit_xlsx, export_csv, export_xlsx, set_cell
 

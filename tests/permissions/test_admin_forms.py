@@ -85,7 +85,7 @@ def test_an_add_form_refuses_a_published_round_with_the_reason(world, as_role, m
     assert response.status_code == 200  # the form again, with the user's input and the reason
     with translation.override(language):
         try:
-            services._ensure_open(world.rounds[PUBLISHED])
+            services.ensure_open(world.rounds[PUBLISHED])
         except services.RoundFrozen as exc:
             reason = exc.message
     assert reason in response.content.decode()

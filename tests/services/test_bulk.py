@@ -4,8 +4,9 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from assessments import bulk, services
+from assessments import services
 from assessments.models import Rating, Round
+from assessments.services import bulk
 
 from ..factories import AssessmentFactory, PairFactory, ProcessFactory, RoundFactory, rate
 

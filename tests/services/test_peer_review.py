@@ -3,8 +3,9 @@ the pair's chair answers each comment before the round can be published."""
 
 import pytest
 
-from assessments import peer_review, permissions, services
+from assessments import permissions, services
 from assessments.models import ReviewComment, Round
+from assessments.services import peer_review
 
 from ..factories import AssessmentFactory, PairFactory, ProcessFactory, RoundFactory, UserFactory
 

@@ -9,8 +9,9 @@ from django.test import Client
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from assessments import permissions, replies, services
+from assessments import permissions, services
 from assessments.models import Reply, ReplyWindow, Round
+from assessments.services import replies
 
 from ..factories import AssessmentFactory, PairFactory, ProcessFactory, RoundFactory, UserFactory
 

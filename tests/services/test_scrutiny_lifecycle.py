@@ -6,8 +6,9 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from assessments import peer_review, replies, services
+from assessments import services
 from assessments.models import Round
+from assessments.services import peer_review, replies
 
 from ..factories import (
     AssessmentFactory,

@@ -3,7 +3,7 @@ pair's draft findings, where the rated body's representative writes its reply.
 
 Who reaches what: staff every pair; the representative the pair she is invited to
 answer; a panel member the pairs her panel covers (to read the replies). Anything else
-is a 404. Every write is a service of replies.py; a refused one says why beside the
+is a 404. Every write is a service of services/replies.py; a refused one says why beside the
 form, the input kept, nothing written.
 """
 
@@ -21,9 +21,9 @@ from django.utils import timezone
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
-from ... import permissions, replies, scrutiny_reads
+from ... import permissions, scrutiny_reads
 from ...models import Pair, ProcessAssessment, Reply, ReplyWindow
-from ...services import DomainError
+from ...services import DomainError, replies
 from .rounds import round_key
 from .scrutiny import scrutiny_index, scrutiny_pair, scrutiny_round, staff_writes
 

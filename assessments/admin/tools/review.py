@@ -3,7 +3,7 @@ pair's draft findings with the comments on each process and the chair's answers.
 
 Who reaches what: staff every pair; a peer reviewer the pairs she is assigned; a panel
 member the pairs her panel covers. Anything else is a 404. Every write is a service of
-peer_review.py; a refused one shows its reason beside the form, the input kept.
+services/peer_review.py; a refused one shows its reason beside the form, the input kept.
 """
 
 from __future__ import annotations
@@ -20,9 +20,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from ... import peer_review, permissions, scrutiny_reads
+from ... import permissions, scrutiny_reads
 from ...models import Pair, ReviewAssignment, ReviewComment, Round
-from ...services import DomainError
+from ...services import DomainError, peer_review
 from .rounds import round_key
 from .scrutiny import scrutiny_index, scrutiny_pair, scrutiny_round, staff_writes
 

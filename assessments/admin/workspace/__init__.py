@@ -7,5 +7,5 @@
 
 Each screen is a view under the admin site (`AdminSite.admin_view`), so it keeps the
 admin's header, language switcher and login; every write calls a function of
-services.py; what a user may see comes from permissions.py.
+services/; what a user may see comes from permissions.py.
 """

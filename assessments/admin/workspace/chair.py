@@ -350,7 +350,7 @@ def _posting(view):
             return HttpResponseNotAllowed(["POST"])
         try:
             # A published round shows no forms: say why at the top of the page.
-            services._ensure_open(round_)
+            services.ensure_open(round_)
         except services.RoundFrozen as exc:
             return _render(request, round_, state={"page": {"error": exc.message}}, status=400)
         return view(request, round_, *args, **kwargs)

@@ -16,8 +16,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from ... import onboarding, permissions, services
+from ... import permissions, services
 from ...models import Citation, Pair, PanelMembership, ProcessAssessment, Rating, Round
+from ...services import onboarding
 
 
 class UserChoice(forms.ModelChoiceField):

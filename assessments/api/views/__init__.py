@@ -2,7 +2,7 @@
 call the services for every change; they hold no rule of their own.
 
 - Reads start from api/permissions.py, so what one may not see is a 404.
-- Writes call assessments/services.py (the admin calls the same functions):
+- Writes call assessments/services/ (the admin calls the same functions):
   the service checks the role, the freeze of published rounds, the reason and
   the revision named by `If-Match`, and raises a DomainError that errors.py
   turns into the API's error shape.

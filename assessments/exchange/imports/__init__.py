@@ -14,7 +14,7 @@ and `manage.py import_ratings`:
 3. A dry run stops there and returns the plan: each row created, changed (old →
    new) or unchanged. Nothing is written, and no lock is taken.
 4. A real run plans again inside one transaction and, if no row has an error,
-   writes every change through services.py (set_consensus, record_expert_rating,
+   writes every change through services/ (set_consensus, record_expert_rating,
    add_citation, update_citation, update_assessment): the roles, the frozen-round
    rule, the revision check and the history (with the row's or the import's
    reason) apply exactly as for any other edit. If any write is refused, the

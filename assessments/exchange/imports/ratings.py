@@ -9,11 +9,11 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from ... import permissions, services
-from ...bulk import BulkRefused, ConsensusWrite, set_consensus_many
 from ...models import (
     ExpertRating,
     Rating,
 )
+from ...services.bulk import BulkRefused, ConsensusWrite, set_consensus_many
 from .checking import _blank, _display, _Rows
 from .report import CREATE, UNCHANGED, UPDATE, FieldChange, RowChange
 

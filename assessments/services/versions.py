@@ -10,9 +10,9 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from . import permissions
-from .models import Dimension, Methodology, ScaleLevel
-from .services import NotAllowed
+from .. import permissions
+from ..models import Dimension, Methodology, ScaleLevel
+from .base import NotAllowed
 
 
 def _free_version(methodology: Methodology) -> str:

@@ -1,5 +1,5 @@
 """Onboarding a panel: one service, called by the staff's onboarding screen (and any
-script), beside services.py.
+script), with the same guards as every service (base.py).
 
 A panel is a round's, covering some of its pairs (none: all). Its members are existing
 accounts or new ones; each gets the role's group (roles.py gives the group its admin
@@ -18,10 +18,10 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from . import permissions
-from .models import Pair, Panel, PanelMembership, Round
-from .roles import ensure_roles
-from .services import InvalidInput, NotAllowed, _ensure_open
+from .. import permissions
+from ..models import Pair, Panel, PanelMembership, Round
+from ..roles import ensure_roles
+from .base import InvalidInput, NotAllowed, ensure_open
 
 ROLE_GROUPS = {
     PanelMembership.Role.CHAIR: permissions.CHAIR,
@@ -56,7 +56,7 @@ def onboard_panel(
     """
     if not permissions.can_manage_rounds(actor):
         raise NotAllowed(_("Only institute staff put panels together."))
-    _ensure_open(round_)
+    ensure_open(round_)
     name = (name or "").strip()
     if not name:
         raise InvalidInput(_("Give the panel a name."), errors={"name": [_("Required.")]})

@@ -1,4 +1,4 @@
-"""Peer review: one function per change (services.py's rules: role, freeze, lock, history).
+"""Peer review: one function per change (base.py's rules: role, freeze, lock, history).
 
 Staff assign a reviewer to a pair of a round in work; while the round is in review she
 comments on its processes; the pair's chair (or staff) answers each comment: accepted,
@@ -13,18 +13,18 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from . import permissions
-from .models import Pair, ProcessAssessment, ReviewAssignment, ReviewComment, Round
-from .services import (
+from .. import permissions
+from ..models import Pair, ProcessAssessment, ReviewAssignment, ReviewComment, Round
+from .base import (
     InvalidInput,
     NotAllowed,
-    _allow,
-    _assessment,
-    _check_revision,
-    _ensure_open,
-    _locked_round,
-    _reason,
-    _save,
+    check_revision,
+    ensure_allowed,
+    ensure_open,
+    fresh_assessment,
+    locked_round,
+    required_reason,
+    save_with_history,
 )
 
 ANSWER_NEEDS_TEXT = {ReviewComment.Answer.CHANGED, ReviewComment.Answer.REPLIED}
@@ -37,11 +37,13 @@ def _history(row, *, actor, reason: str) -> None:
 
 def assign_reviewer(*, actor, round_: Round, pair: Pair, reviewer, reason: str) -> ReviewAssignment:
     """Staff assign a peer reviewer to one pair of a round in work; she joins the role."""
-    reason = _reason(reason)
-    _allow(permissions.can_manage_rounds(actor), _("Only institute staff assign peer reviewers."))
+    reason = required_reason(reason)
+    ensure_allowed(
+        permissions.can_manage_rounds(actor), _("Only institute staff assign peer reviewers.")
+    )
     with transaction.atomic():
-        row = _locked_round(round_)
-        _ensure_open(row)
+        row = locked_round(round_)
+        ensure_open(row)
         if not row.assessments.filter(process__pair=pair).exists():
             raise InvalidInput(
                 _("The round assesses no process of the pair %(pair)s.") % {"pair": pair},
@@ -73,11 +75,13 @@ def assign_reviewer(*, actor, round_: Round, pair: Pair, reviewer, reason: str) 
 
 def unassign_reviewer(*, actor, assignment: ReviewAssignment, reason: str) -> None:
     """Staff end an assignment; her comments stay, answered or not."""
-    reason = _reason(reason)
-    _allow(permissions.can_manage_rounds(actor), _("Only institute staff assign peer reviewers."))
+    reason = required_reason(reason)
+    ensure_allowed(
+        permissions.can_manage_rounds(actor), _("Only institute staff assign peer reviewers.")
+    )
     with transaction.atomic():
-        row = _locked_round(assignment.round)
-        _ensure_open(row)
+        row = locked_round(assignment.round)
+        ensure_open(row)
         assignment = ReviewAssignment.objects.select_for_update().get(pk=assignment.pk)
         _history(assignment, actor=actor, reason=reason)
         assignment.delete()
@@ -89,9 +93,9 @@ def add_review_comment(*, actor, assessment: ProcessAssessment, body: str) -> Re
     if not body:
         raise InvalidInput(_("A comment cannot be empty."), errors={"body": [_("Required.")]})
     with transaction.atomic():
-        assessment = _assessment(assessment)
-        _ensure_open(assessment.round)
-        _allow(
+        assessment = fresh_assessment(assessment)
+        ensure_open(assessment.round)
+        ensure_allowed(
             permissions.is_assigned_reviewer(actor, assessment),
             _("Only a peer reviewer assigned to this pair comments on it."),
         )
@@ -126,14 +130,14 @@ def answer_review_comment(
         )
     with transaction.atomic():
         comment = ReviewComment.objects.select_for_update().get(pk=comment.pk)
-        assessment = _assessment(comment.assessment)
-        _ensure_open(assessment.round)
+        assessment = fresh_assessment(comment.assessment)
+        ensure_open(assessment.round)
         if not permissions.can_answer_review(actor, assessment):
             raise NotAllowed(_("Only the pair's chair or staff answer a peer review comment."))
-        _check_revision(comment, expected_revision, ("answer", "answer_text"))
+        check_revision(comment, expected_revision, ("answer", "answer_text"))
         comment.answer, comment.answer_text = answer, text
         comment.answered_by, comment.answered_at = actor, timezone.now()
-        _save(
+        save_with_history(
             comment,
             actor=actor,
             reason=_("Answered: %(answer)s") % {"answer": ReviewComment.Answer(answer).label},

@@ -1,4 +1,4 @@
-"""The right of reply: one function per change (services.py's rules: role, freeze, history).
+"""The right of reply: one function per change (base.py's rules: role, freeze, history).
 
 Staff open a reply window for a pair of a round in work, naming the rated body's
 representative and a deadline; she submits replies, on the pair or one of its
@@ -19,9 +19,9 @@ from django.db import IntegrityError, transaction
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
-from . import permissions
-from .models import Pair, ProcessAssessment, Reply, ReplyWindow, Round
-from .services import InvalidInput, _allow, _ensure_open, _locked_round, _reason
+from .. import permissions
+from ..models import Pair, ProcessAssessment, Reply, ReplyWindow, Round
+from .base import InvalidInput, ensure_allowed, ensure_open, locked_round, required_reason
 
 LANGUAGES = [code for code, _name in settings.LANGUAGES]
 
@@ -46,16 +46,18 @@ def open_reply_window(
     reason: str,
 ) -> ReplyWindow:
     """Staff invite the rated body's representative to answer a pair's draft findings."""
-    reason = _reason(reason)
-    _allow(permissions.can_manage_rounds(actor), _("Only institute staff open a reply window."))
+    reason = required_reason(reason)
+    ensure_allowed(
+        permissions.can_manage_rounds(actor), _("Only institute staff open a reply window.")
+    )
     if deadline <= timezone.now():
         raise InvalidInput(
             _("The deadline must be in the future."),
             errors={"deadline": [_("Give a date and time to come.")]},
         )
     with transaction.atomic():
-        row = _locked_round(round_)
-        _ensure_open(row)
+        row = locked_round(round_)
+        ensure_open(row)
         # The body answers the panel's findings, so they must be there: the round is in
         # review (draft → open → review → published).
         if row.status != Round.Status.REVIEW:
@@ -96,11 +98,13 @@ def open_reply_window(
 
 def close_reply_window(*, actor, window: ReplyWindow, reason: str) -> ReplyWindow:
     """Staff close a window before its deadline (the body has said what it wanted to)."""
-    reason = _reason(reason)
-    _allow(permissions.can_manage_rounds(actor), _("Only institute staff close a reply window."))
+    reason = required_reason(reason)
+    ensure_allowed(
+        permissions.can_manage_rounds(actor), _("Only institute staff close a reply window.")
+    )
     with transaction.atomic():
-        row = _locked_round(window.round)
-        _ensure_open(row)
+        row = locked_round(window.round)
+        ensure_open(row)
         window = ReplyWindow.objects.select_for_update().get(pk=window.pk)
         if window.closed_at is None:
             window.closed_at = timezone.now()
@@ -128,8 +132,8 @@ def submit_reply(
         )
     with transaction.atomic():
         window = ReplyWindow.objects.select_for_update().select_related("round").get(pk=window.pk)
-        _ensure_open(window.round)
-        _allow(
+        ensure_open(window.round)
+        ensure_allowed(
             permissions.can_reply(actor, window),
             _("Only the representative the window names replies for the body."),
         )

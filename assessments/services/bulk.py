@@ -25,18 +25,18 @@ from django.db.models import F
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
-from . import permissions
-from .models import Dimension, ProcessAssessment, Rating, Round, validate_rating
-from .services import (
+from .. import permissions
+from ..models import Dimension, ProcessAssessment, Rating, Round, validate_rating
+from .base import (
     LANGS,
-    RATING_FIELDS,
     DomainError,
     InvalidInput,
     NotAllowed,
-    _check_revision,
-    _ensure_open,
-    _reason,
+    check_revision,
+    ensure_open,
+    required_reason,
 )
+from .ratings import RATING_FIELDS
 
 BATCH_SIZE = 500
 
@@ -66,7 +66,7 @@ def set_consensus_many(*, actor, round_: Round, writes: Sequence[ConsensusWrite]
     """Create or change the consensus ratings of `writes`, all in `round_`: all or none."""
     with transaction.atomic():
         locked = Round.objects.select_for_update().select_related("methodology").get(pk=round_.pk)
-        _ensure_open(locked)
+        ensure_open(locked)
         refusals: list[tuple[int, DomainError]] = []
         allowed: dict[int, bool] = {}
         assessment_ids = {w.assessment.pk for w in writes}
@@ -157,12 +157,12 @@ def _apply(
     if key in seen:
         raise InvalidInput(_("This process is already rated on this dimension in this round."))
     seen.add(key)
-    reason = _reason(write.reason)
+    reason = required_reason(write.reason)
     rating = current.get(key)
     if rating is None:
         rating = Rating(assessment=assessment, dimension=write.dimension, value=write.value)
     else:
-        _check_revision(rating, write.expected_revision, RATING_FIELDS)
+        check_revision(rating, write.expected_revision, RATING_FIELDS)
         rating.assessment = assessment
         rating.dimension = write.dimension
         rating.value = write.value
