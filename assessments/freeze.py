@@ -52,7 +52,7 @@ ROUND_PATHS: dict[str, str] = {
     "assessments.thread": "assessment__round",
     "assessments.justificationflag": "assessment__round",
     "assessments.comment": "thread__assessment__round",
-    # Peer review and the right of reply (scrutiny.py): published as they stood.
+    # Peer review and the right of reply (models/scrutiny.py): published as they stood.
     "assessments.reviewassignment": "round",
     "assessments.reviewcomment": "assessment__round",
     "assessments.replywindow": "round",

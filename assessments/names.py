@@ -35,7 +35,7 @@ from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
 from .freeze import FrozenWithItsRound
-from .models import Round
+from .models.rounds import Round
 
 # model name → its texts a published round prints (each in every language)
 NAMED: dict[str, tuple[str, ...]] = {

@@ -43,7 +43,15 @@ def _imports(path: Path) -> set[str]:
     return found
 
 
-@pytest.mark.parametrize("module", ["models.py", "querysets.py"])
+@pytest.mark.parametrize(
+    "module",
+    [
+        *sorted(str(p.relative_to(APP)) for p in (APP / "models").glob("*.py")),
+        "querysets.py",
+        "names.py",
+        "freeze.py",
+    ],
+)
 def test_models_and_querysets_never_import_permissions(module):
     imported = _imports(APP / module)
     assert not {name for name in imported if "permissions" in name}, imported

@@ -8,7 +8,7 @@ assessed body's right of reply.
   open a ReplyWindow for a pair, naming its representative and a deadline; she submits
   Replies, on the pair or on one of its processes, in her own words and language.
 
-Every change goes through peer_review.py or replies.py; history is kept by
+Every change goes through services/peer_review.py or services/replies.py; history is kept by
 simple-history (registered in translation.py). Who sees what: permissions.py.
 """
 
@@ -18,7 +18,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from .freeze import FrozenWithItsRound
+from ..freeze import FrozenWithItsRound
 
 
 class ReviewAssignment(FrozenWithItsRound, models.Model):

@@ -7,9 +7,6 @@
 - `ProcessLink`: two processes that are the same mechanism, seen from two pairs;
 - `JustificationFlag`: a place where a process's justification reads against one of its
   ratings: a question for the panel, not a verdict.
-
-Imported at the end of models.py (so `assessments.models` offers them) to keep that
-module to the accountability system and its ratings.
 """
 
 from __future__ import annotations
@@ -18,8 +15,10 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from .freeze import FrozenWithItsRound
-from .models import Dimension, Pair, Process, ProcessAssessment, Round, Subject
+from ..freeze import FrozenWithItsRound
+from .methodology import Dimension
+from .rounds import ProcessAssessment, Round
+from .subjects import Pair, Process, Subject
 
 
 class Passage(FrozenWithItsRound, models.Model):
