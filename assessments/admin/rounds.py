@@ -14,7 +14,7 @@ from modeltranslation.admin import (
 )
 from simple_history.admin import SimpleHistoryAdmin
 
-from .. import permissions, scrutiny_reads, selectors, services
+from .. import permissions, selectors, services
 from ..models import (
     DevelopmentInitiative,
     Panel,
@@ -24,6 +24,7 @@ from ..models import (
     Round,
     Thread,
 )
+from ..selectors import scrutiny as scrutiny_reads
 from .forms import (
     TRANSITION_TARGETS,
     LifecycleForm,

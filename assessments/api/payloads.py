@@ -13,8 +13,8 @@ from assessments import scoring
 from assessments.comparison import PairSeries, RoundComparison
 from assessments.models import Dimension, Pair, Round, Subject
 from assessments.names import as_published, names_of, newest
-from assessments.scrutiny_reads import replies_as_dict
 from assessments.selectors import round_report
+from assessments.selectors.scrutiny import replies_as_dict
 
 
 def pct(value: Fraction | None) -> float | None:

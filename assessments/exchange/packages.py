@@ -50,8 +50,8 @@ from ..models import (
     Subject,
 )
 from ..names import as_published
-from ..scrutiny_reads import replies_as_dict
 from ..selectors import RoundReport, round_report
+from ..selectors.scrutiny import replies_as_dict
 
 FORMAT = "accountability-round-package"
 FORMAT_VERSION = 1

@@ -21,8 +21,9 @@ from django.utils import timezone
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
-from ... import permissions, scrutiny_reads
+from ... import permissions
 from ...models import Pair, ProcessAssessment, Reply, ReplyWindow
+from ...selectors import scrutiny as scrutiny_reads
 from ...services import DomainError, replies
 from .rounds import round_key
 from .scrutiny import scrutiny_index, scrutiny_pair, scrutiny_round, staff_writes

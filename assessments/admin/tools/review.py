@@ -20,8 +20,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from ... import permissions, scrutiny_reads
+from ... import permissions
 from ...models import Pair, ReviewAssignment, ReviewComment, Round
+from ...selectors import scrutiny as scrutiny_reads
 from ...services import DomainError, peer_review
 from .rounds import round_key
 from .scrutiny import scrutiny_index, scrutiny_pair, scrutiny_round, staff_writes

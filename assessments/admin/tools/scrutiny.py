@@ -21,7 +21,7 @@ from ...models import Pair, Round
 from ...services import DomainError
 from .rounds import find_round, round_key, visible_rounds
 
-# The pairs of a round the user takes part in the scrutiny of (scrutiny_reads).
+# The pairs of a round the user takes part in the scrutiny of (selectors/scrutiny.py).
 PairsOf = Callable[[Any, Round], QuerySet[Pair]]
 
 

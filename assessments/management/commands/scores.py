@@ -5,8 +5,8 @@ from django.utils.translation import gettext as _
 
 from assessments.models import Round
 from assessments.names import as_published
-from assessments.scrutiny_reads import replies_as_dict
 from assessments.selectors import round_report
+from assessments.selectors.scrutiny import replies_as_dict
 
 from ..base import LanguageCommand
 

@@ -8,7 +8,7 @@ from decimal import Decimal
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from assessments import scoring, scrutiny_reads, selectors
+from assessments import scoring, selectors
 from assessments.models import (
     DevelopmentInitiative,
     Dimension,
@@ -19,6 +19,7 @@ from assessments.models import (
     Recommendation,
     Round,
 )
+from assessments.selectors import scrutiny as scrutiny_reads
 
 from .figures import Figure, RoundFigures, rating_label, whole
 

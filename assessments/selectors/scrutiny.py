@@ -12,8 +12,8 @@ from typing import Any
 
 from django.db.models import Prefetch, Q, QuerySet
 
-from . import permissions
-from .models import (
+from .. import permissions
+from ..models import (
     Citation,
     Pair,
     ProcessAssessment,
