@@ -8,6 +8,7 @@ from typing import Any
 from django import forms
 from django.contrib import admin
 from django.contrib.admin.utils import unquote
+from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import Http404, HttpResponseNotAllowed
@@ -72,6 +73,19 @@ class VisibleRowsMixin:
 
     def get_queryset(self, request):
         return permissions.visible(request.user, super().get_queryset(request))
+
+    def get_object(self, request, object_id, from_field=None):
+        # A page asks for its row up to three times (the 404 check, its own context,
+        # Django's form), each time with the page's annotations (a process's scores are
+        # the method in SQL). Read once per request for reading; a POST reads it afresh,
+        # since a refused save renders again from a row its form has already changed.
+        if request.method not in ("GET", "HEAD"):
+            return super().get_object(request, object_id, from_field)
+        read = request.__dict__.setdefault("_admin_rows", {})
+        key = (self.model, str(object_id), from_field)
+        if key not in read:
+            read[key] = super().get_object(request, object_id, from_field)
+        return read[key]
 
     def _visible_or_404(self, request, object_id) -> None:
         if self.get_object(request, unquote(object_id)) is None:
@@ -148,6 +162,43 @@ class FrozenRoundMixin:
         if obj is not None and self._round_of(obj).is_frozen:
             return False
         return super().has_delete_permission(request, obj)
+
+
+def choices_read_once(form: type[forms.BaseForm], *names: str) -> None:
+    """Give an inline's selects their options as a list, read once for the formset.
+
+    Each row's copy of a ModelChoiceField would read its queryset again when drawn: a
+    query per row and per select, and the labels' own queries on top.
+    """
+    for name in names:
+        field = form.base_fields.get(name)
+        if not isinstance(field, forms.ModelChoiceField):
+            continue
+        field.choices = [(str(value), label) for value, label in field.choices]
+        # The admin wraps the select (its add and change links); the wrapped one draws.
+        inner = getattr(field.widget, "widget", None)
+        if inner is not None:
+            inner.choices = field.choices
+
+
+class AutocompleteReadOnce(AutocompleteSelect):
+    """An autocomplete select of an inline that knows its rows' chosen labels.
+
+    Django's reads the chosen row's label again for each row of an inline; the inline
+    gives `labels` ({value: label}) read once for all its rows. A value it was not given
+    (a new choice sent back with an error) is read as Django reads it.
+    """
+
+    labels: dict[str, str] = {}
+
+    def optgroups(self, name, value, attr=None):
+        chosen = {str(v) for v in value if str(v) not in self.choices.field.empty_values}
+        if not chosen <= self.labels.keys():
+            return super().optgroups(name, value, attr)
+        options = [] if self.is_required else [self.create_option(name, "", "", False, 0)]
+        for key in sorted(chosen):
+            options.append(self.create_option(name, key, self.labels[key], chosen, len(options)))
+        return [(None, options, 0)]
 
 
 class FrozenInlineMixin:

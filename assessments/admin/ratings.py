@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import admin
+from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, OuterRef, Prefetch, QuerySet, Subquery
 from django.db.models.functions import Coalesce
@@ -38,11 +39,13 @@ from .forms import (
     RestoreForm,
 )
 from .mixins import (
+    AutocompleteReadOnce,
     FrozenInlineMixin,
     FrozenRoundMixin,
     ServiceAdminMixin,
     VisibleFilter,
     VisibleRowsMixin,
+    choices_read_once,
 )
 from .workspace.common import scale, value_label
 
@@ -89,12 +92,14 @@ class RatingInline(ReverificationDisplay, FrozenInlineMixin, TranslationTabularI
     can_delete = False
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("dimension")
+        # The assessment and its round: each row is labelled with them (Rating.__str__).
+        return super().get_queryset(request).select_related("dimension", "assessment__round")
 
     def get_formset(self, request, obj=None, **kwargs):
         formset = super().get_formset(request, obj, **kwargs)
         if obj is not None and "value" in formset.form.base_fields:
             formset.form.base_fields["value"] = scale_field(obj.round.methodology)
+        choices_read_once(formset.form, "dimension")
         return formset
 
 
@@ -128,7 +133,33 @@ class CitationInline(ReverificationDisplay, FrozenInlineMixin, TranslationTabula
     extra = 0
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("act", "edition", "dimension")
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("act", "edition", "dimension", "assessment__round")
+        )
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "act":
+            kwargs["widget"] = AutocompleteReadOnce(
+                db_field, self.admin_site, using=kwargs.get("using")
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        act = formset.form.base_fields.get("act")
+        widget = getattr(act.widget, "widget", act.widget) if act is not None else None
+        if isinstance(widget, AutocompleteReadOnce) and obj is not None:
+            widget.labels = {
+                str(c.act_id): str(c.act)
+                for c in Citation.objects.filter(assessment=obj).select_related("act")
+            }
+        edition = formset.form.base_fields.get("edition")
+        if isinstance(edition, forms.ModelChoiceField):
+            edition.queryset = edition.queryset.select_related("act")  # its label names the act
+        choices_read_once(formset.form, "edition", "dimension")
+        return formset
 
     def get_fields(self, request, obj=None):
         fields = list(super().get_fields(request, obj))
@@ -249,7 +280,7 @@ class ProcessAssessmentAdmin(
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         extra_context = extra_context or {}
-        assessment = self.get_queryset(request).filter(pk=object_id).first()
+        assessment = self.get_object(request, unquote(object_id))
         if assessment is not None and permissions.can_see_panel_work(request.user, assessment):
             # Experts' own ratings and the discussion stay with the panel, also once published.
             extra_context["panel_work"] = True

@@ -2,13 +2,15 @@
 
 import pytest
 from django.contrib import admin
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 
 from assessments import selectors, services
 from assessments.models import ProcessAssessment, Rating, Round
 
-from ..factories import AssessmentFactory, RoundFactory
+from ..factories import AssessmentFactory, LegalActFactory, RoundFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -180,3 +182,39 @@ def test_the_list_scores_each_process_as_the_round_page_does(staff_client, study
         else:
             assert assessment.score == pytest.approx(float(expected)), code
     assert listed["jk-elections"].citation_count == 6
+
+
+def _process_page(client, assessment) -> tuple[int, str]:
+    url = reverse("admin:assessments_processassessment_change", args=[assessment.pk])
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(queries), response.content.decode()
+
+
+def test_a_process_page_reads_its_rows_once_however_many_it_has(staff_client, panel_work, chair):
+    """A process with one citation and one with many open with the same queries: each row
+    of the ratings and citations is drawn from what the page read once (the options of its
+    selects, the names of the chosen acts, the row's own label), and the process itself,
+    with its scores computed in SQL, is read once."""
+    assessment = ProcessAssessment.objects.filter(round=panel_work).first()
+    acts = LegalActFactory.create_batch(3)
+    services.add_citation(actor=chair, assessment=assessment, act=acts[0], reason="evidence")
+    _process_page(staff_client, assessment)  # the content types the admin caches, read
+    few, _html = _process_page(staff_client, assessment)
+    for act in acts:
+        for article in ("12", "13"):
+            services.add_citation(
+                actor=chair, assessment=assessment, act=act, article=article, reason="evidence"
+            )
+    for dimension in panel_work.methodology.dimensions.all():
+        services.set_consensus(
+            actor=chair, assessment=assessment, dimension=dimension, value=1, reason="agreed"
+        )
+    many, html = _process_page(staff_client, assessment)
+    assert many == few == 20
+    # Every citation still names its own act, chosen, in its select.
+    for act in acts:
+        assert html.count(f'<option value="{act.pk}" selected>{act}</option>') == (
+            3 if act == acts[0] else 2
+        )
