@@ -393,7 +393,13 @@ def test_the_sheet_is_built_in_a_fixed_number_of_queries(world, expert):
     with CaptureQueriesContext(connection) as few:
         client.get(address)
     for _ in range(5):
-        AssessmentFactory(round=world["round"], process__pair=world["elections"].process.pair)
+        added = AssessmentFactory(
+            round=world["round"], process__pair=world["elections"].process.pair
+        )
+        # Cited with an edition, which the sheet names after its act.
+        Citation.objects.create(
+            assessment=added, act=world["act"], edition=world["edition"], article="5"
+        )
     with CaptureQueriesContext(connection) as many:
         client.get(address)
     assert len(many) == len(few) <= 20

@@ -121,8 +121,9 @@ def build(
     }
     splits = services.rating_disagreements(ids)
     citations: dict[int, list[Citation]] = {}
+    # The edition's act too: its label is said after the act (edition_label).
     for c in Citation.objects.filter(assessment_id__in=ids).select_related(
-        "act", "edition", "dimension"
+        "act", "edition__act", "dimension"
     ):
         c.edition_label = edition_label(c.edition) if c.edition else ""
         citations.setdefault(c.assessment_id, []).append(c)
