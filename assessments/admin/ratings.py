@@ -136,7 +136,7 @@ class CitationInline(ReverificationDisplay, FrozenInlineMixin, TranslationTabula
         return (
             super()
             .get_queryset(request)
-            .select_related("act", "edition", "dimension", "assessment__round")
+            .select_related("act", "edition__act", "dimension", "assessment__round")
         )
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from assessments import selectors, services
-from assessments.models import ProcessAssessment, Rating, Round
+from assessments.models import LegalActEdition, ProcessAssessment, Rating, Round
 
 from ..factories import AssessmentFactory, LegalActFactory, RoundFactory
 
@@ -192,29 +192,46 @@ def _process_page(client, assessment) -> tuple[int, str]:
     return len(queries), response.content.decode()
 
 
-def test_a_process_page_reads_its_rows_once_however_many_it_has(staff_client, panel_work, chair):
-    """A process with one citation and one with many open with the same queries: each row
-    of the ratings and citations is drawn from what the page read once (the options of its
-    selects, the names of the chosen acts, the row's own label), and the process itself,
-    with its scores computed in SQL, is read once."""
+@pytest.mark.parametrize(("role", "queries"), [("staff", 20), ("expert", 31)])
+def test_a_process_page_reads_its_rows_once_however_many_it_has(
+    client, admin_user, expert, panel_work, chair, role, queries
+):
+    """A process with one citation and one with many open with the same queries, for staff
+    (who may change its rows) and for an expert of its panel (who reads them): each row of
+    the ratings and citations is drawn from what the page read once (the options of its
+    selects, the names of the chosen acts and editions, the row's own label), and the
+    process itself, with its scores computed in SQL, is read once."""
+    client.force_login(admin_user if role == "staff" else expert)
     assessment = ProcessAssessment.objects.filter(round=panel_work).first()
     acts = LegalActFactory.create_batch(3)
-    services.add_citation(actor=chair, assessment=assessment, act=acts[0], reason="evidence")
-    _process_page(staff_client, assessment)  # the content types the admin caches, read
-    few, _html = _process_page(staff_client, assessment)
-    for act in acts:
+    editions = [
+        LegalActEdition.objects.create(act=act, code="2010", title_en=f"{act} (2010)")
+        for act in acts
+    ]
+    services.add_citation(
+        actor=chair, assessment=assessment, act=acts[0], edition=editions[0], reason="evidence"
+    )
+    _process_page(client, assessment)  # the content types the admin caches, read
+    few, _html = _process_page(client, assessment)
+    for act, edition in zip(acts, editions, strict=True):
         for article in ("12", "13"):
             services.add_citation(
-                actor=chair, assessment=assessment, act=act, article=article, reason="evidence"
+                actor=chair,
+                assessment=assessment,
+                act=act,
+                edition=edition,
+                article=article,
+                reason="evidence",
             )
     for dimension in panel_work.methodology.dimensions.all():
         services.set_consensus(
             actor=chair, assessment=assessment, dimension=dimension, value=1, reason="agreed"
         )
-    many, html = _process_page(staff_client, assessment)
-    assert many == few == 20
-    # Every citation still names its own act, chosen, in its select.
-    for act in acts:
-        assert html.count(f'<option value="{act.pk}" selected>{act}</option>') == (
-            3 if act == acts[0] else 2
-        )
+    many, html = _process_page(client, assessment)
+    assert many == few == queries
+    if role == "staff":
+        # Every citation still names its own act, chosen, in its select.
+        for act in acts:
+            assert html.count(f'<option value="{act.pk}" selected>{act}</option>') == (
+                3 if act == acts[0] else 2
+            )
