@@ -132,6 +132,9 @@ TEMPLATES = [
         },
     },
 ]
+# Django's form renderer, with inputs, text areas, radio buttons and selects drawn in
+# Python in their templates' markup: the panel's screens draw hundreds a page.
+FORM_RENDERER = "accountability.form_renderer.FormRenderer"
 
 # SQLite when DATABASE_URL is unset: the quick start needs no server.
 DATABASES = {

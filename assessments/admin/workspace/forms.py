@@ -7,13 +7,11 @@ from typing import Any
 
 from django import forms
 from django.conf import settings
-from django.utils.safestring import SafeString
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from ...models import Dimension, LegalAct, LegalActEdition
 from ...review import article_numbers
-from . import widgets
 
 LANGUAGE_NAMES = dict(settings.LANGUAGES)
 
@@ -23,18 +21,6 @@ def _short_language(code: str | None) -> str:
     return code if code in LANGUAGE_NAMES else settings.LANGUAGE_CODE
 
 
-class ErrorList(forms.utils.ErrorList):
-    """Errors of a sheet's field. Django draws an empty list through its template too, to
-    draw nothing: a cell's four empty lists cost the sheet a tenth of its time."""
-
-    def render(self, template_name=None, context=None, renderer=None):
-        if not self.data:
-            return SafeString("")
-        return super().render(template_name, context, renderer)
-
-    __str__ = __html__ = render
-
-
 class CellForm(forms.Form):
     """One cell of the sheet. The justification is asked in the user's language; the
     others are optional (and folded away on the page)."""
@@ -42,7 +28,7 @@ class CellForm(forms.Form):
     value = forms.TypedChoiceField(
         label=_("Your rating"),
         coerce=int,
-        widget=widgets.RadioSelect,
+        widget=forms.RadioSelect,
         error_messages={
             "required": _("Choose a rating on the scale."),
             "invalid_choice": _("%(value)s is not on this methodology's scale."),
@@ -51,10 +37,10 @@ class CellForm(forms.Form):
     reason = forms.CharField(
         label=_("Why you change your rating"),
         required=False,
-        widget=widgets.TextInput(attrs={"autocomplete": "off"}),
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
         help_text=_("Kept in the history with the change."),
     )
-    expected_revision = forms.IntegerField(widget=widgets.HiddenInput, required=False)
+    expected_revision = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     def __init__(
         self,
@@ -64,7 +50,7 @@ class CellForm(forms.Form):
         prefix: str,
         **kwargs: Any,
     ) -> None:
-        super().__init__(*args, prefix=prefix, error_class=ErrorList, **kwargs)
+        super().__init__(*args, prefix=prefix, **kwargs)
         self.existing = existing
         self.language = _short_language(get_language())
         self.fields["value"].choices = [(str(v), label) for v, label in levels]
@@ -76,7 +62,7 @@ class CellForm(forms.Form):
                     else _("Justification (%(language)s)") % {"language": LANGUAGE_NAMES[lang]}
                 ),
                 required=False,
-                widget=widgets.Textarea(attrs={"rows": 3 if lang == self.language else 2}),
+                widget=forms.Textarea(attrs={"rows": 3 if lang == self.language else 2}),
             )
         if not existing:
             del self.fields["reason"]
@@ -110,35 +96,26 @@ class EvidenceForm(forms.Form):
 
     act = forms.ModelChoiceField(
         label=_("Legal act"),
-        widget=widgets.Select,
         queryset=LegalAct.objects.none(),
         error_messages={"invalid_choice": _("There is no such legal act; pick one from the list.")},
     )
     edition = forms.ModelChoiceField(
-        label=_("Edition"),
-        queryset=LegalActEdition.objects.none(),
-        required=False,
-        widget=widgets.Select,
+        label=_("Edition"), queryset=LegalActEdition.objects.none(), required=False
     )
-    article = forms.CharField(
-        label=_("Article"), max_length=50, required=False, widget=widgets.TextInput
-    )
-    part = forms.CharField(
-        label=_("Part or item"), max_length=100, required=False, widget=widgets.TextInput
-    )
+    article = forms.CharField(label=_("Article"), max_length=50, required=False)
+    part = forms.CharField(label=_("Part or item"), max_length=100, required=False)
     dimension = forms.ModelChoiceField(
         label=_("For the dimension"),
         queryset=Dimension.objects.none(),
         required=False,
         empty_label=_("all dimensions"),
-        widget=widgets.Select,
     )
     note = forms.CharField(
-        label=_("What it provides"), required=False, widget=widgets.Textarea(attrs={"rows": 2})
+        label=_("What it provides"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
 
     def __init__(self, *args: Any, acts, editions, dimensions, prefix: str, **kwargs: Any):
-        super().__init__(*args, prefix=prefix, error_class=ErrorList, **kwargs)
+        super().__init__(*args, prefix=prefix, **kwargs)
         self.fields["act"].queryset = acts
         self.fields["edition"].queryset = editions
         self.fields["dimension"].queryset = dimensions
