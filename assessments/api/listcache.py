@@ -83,6 +83,8 @@ def forget_access() -> None:
 
 
 def _access_changed(sender: type, **kwargs: object) -> None:
+    if kwargs.get("update_fields") == frozenset({"last_login"}):
+        return  # signing in (update_last_login) changes nobody's access
     # Now, and again after the commit (a request between the two would remember the old).
     forget_access()
     transaction.on_commit(forget_access)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.test import Client
 from rest_framework.test import APIClient
 
 from assessments import permissions
@@ -95,6 +96,20 @@ def test_joining_staff_changes_what_a_kept_list_shows_her(panel_work, outsider):
     assert _pairs_seen(outsider, url) == (0, set())
     outsider.groups.add(Group.objects.get(name=permissions.STAFF))
     assert _pairs_seen(outsider, url)[1] == {"citizens-parliament", "parliament-government"}
+
+
+def test_someone_signing_in_does_not_forget_what_the_others_see(
+    make_world, chair, expert, django_assert_num_queries
+):
+    """Signing in saves her last login: not a change of anyone's access, so a kept list
+    stays kept (before, every login anywhere made every reader's next list a miss)."""
+    world = make_world(processes=3, published_rounds=1)
+    url = f"/api/v1/expert-ratings/?year={world.published.year}&lang=en"
+    assert _as(chair).get(url).status_code == 200
+    Client().force_login(expert)  # signs her in as a login does: her last login saved
+    api = _as(chair)
+    with django_assert_num_queries(0):
+        assert api.get(url).status_code == 200
 
 
 def test_a_round_in_work_is_never_kept(world, expert):
