@@ -78,6 +78,16 @@ def ensure_allowed(allowed: bool, message: str) -> None:
         raise NotAllowed(message)
 
 
+def ensure_known_fields(changes: Iterable[str], allowed: Iterable[str]) -> None:
+    """A change names only the fields its service may write (a typo is not ignored)."""
+    unknown = set(changes) - set(allowed)
+    if unknown:
+        raise InvalidInput(
+            _("These fields cannot be changed here: %(fields)s")
+            % {"fields": ", ".join(sorted(unknown))}
+        )
+
+
 def snapshot(obj, fields: Iterable[str]) -> dict[str, Any]:
     return {name: getattr(obj, name) for name in (*fields, "revision")}
 

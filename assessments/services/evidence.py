@@ -20,9 +20,9 @@ from ..models import (
 )
 from .base import (
     LANGS,
-    InvalidInput,
     check_revision,
     ensure_allowed,
+    ensure_known_fields,
     ensure_open,
     fresh_assessment,
     required_reason,
@@ -44,12 +44,7 @@ def update_assessment(
 ) -> ProcessAssessment:
     """Change the verdict, its wording, the justification or the title of a process assessment."""
     reason = required_reason(reason)
-    unknown = set(changes) - set(ASSESSMENT_FIELDS)
-    if unknown:
-        raise InvalidInput(
-            _("These fields cannot be changed here: %(fields)s")
-            % {"fields": ", ".join(sorted(unknown))}
-        )
+    ensure_known_fields(changes, ASSESSMENT_FIELDS)
     with transaction.atomic():
         row = ProcessAssessment.objects.select_for_update().get(pk=assessment.pk)
         row = fresh_assessment(row)
@@ -114,12 +109,7 @@ def update_citation(
 ) -> Citation:
     """Change a citation; saving it with needs_reverification=False records that it was checked."""
     reason = required_reason(reason)
-    unknown = set(changes) - set(CITATION_FIELDS)
-    if unknown:
-        raise InvalidInput(
-            _("These fields cannot be changed here: %(fields)s")
-            % {"fields": ", ".join(sorted(unknown))}
-        )
+    ensure_known_fields(changes, CITATION_FIELDS)
     with transaction.atomic():
         row = Citation.objects.select_for_update().get(pk=citation.pk)
         assessment = fresh_assessment(row.assessment)

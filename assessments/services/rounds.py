@@ -33,6 +33,7 @@ from .base import (
     Texts,
     check_revision,
     ensure_allowed,
+    ensure_known_fields,
     ensure_open,
     locked_round,
     required_reason,
@@ -81,12 +82,7 @@ def update_round(
     """Change a round's title, summary or changelog (staff), before it is published: the
     changelog of errata says what they correct, and publishing them needs it."""
     reason = required_reason(reason)
-    unknown = set(texts) - set(ROUND_TEXTS)
-    if unknown:
-        raise InvalidInput(
-            _("These fields cannot be changed here: %(fields)s")
-            % {"fields": ", ".join(sorted(unknown))}
-        )
+    ensure_known_fields(texts, ROUND_TEXTS)
     ensure_allowed(permissions.can_manage_rounds(actor), _("Only institute staff change a round."))
     with transaction.atomic():
         row = locked_round(round_)
